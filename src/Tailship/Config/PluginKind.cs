@@ -1,0 +1,11 @@
+namespace Tailship.Config;
+
+public enum PluginKind
+{
+    Input,
+    Output,
+    Filter,
+    Parser,
+    Formatter,
+    Buffer,
+}

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tailship.Config;
+
+namespace Tailship.Plugins;
+
+/// <summary>What a plugin gets when it is built: its identity, clocks, logging and the router of its label.</summary>
+public sealed class PluginContext
+{
+    public PluginContext(PluginRegistry registry)
+    {
+        Registry = registry;
+    }
+
+    public PluginRegistry Registry { get; }
+
+    /// <summary>The plugin's <c>@id</c>, or a generated one (<c>object:TYPE-N</c>).</summary>
+    public string PluginId { get; init; } = "plugin";
+
+    public string PluginType { get; init; } = string.Empty;
+
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The host name as Fluentd's <c>Socket.gethostname</c> gives it.</summary>
+    public string Hostname { get; init; } = Environment.MachineName;
+
+    public int WorkerId { get; init; }
+
+    /// <summary>The router a plugin emits into: its section's label, or the top level.</summary>
+    public IEventRouter Router { get; init; } = NullRouter.Instance;
+
+    /// <summary>Finds the router of a label by name (<c>@label</c> in an output such as relabel); null when unknown.</summary>
+    public Func<string, IEventRouter?> LabelRouter { get; init; } = _ => null;
+
+    /// <summary>Builds the nested plugin bound into <paramref name="section"/> (a <c>&lt;format&gt;</c>, <c>&lt;store&gt;</c>...).</summary>
+    public T CreateNested<T>(SectionConfig section)
+        where T : class
+    {
+        var bound = section.Plugin ?? throw new InvalidOperationException($"<{section.Spec.Name}> holds no plugin");
+        var child = new PluginContext(Registry)
+        {
+            PluginId = $"{PluginId}/{bound.Descriptor.Spec.Type}",
+            PluginType = bound.Descriptor.Spec.Type,
+            LoggerFactory = LoggerFactory,
+            Time = Time,
+            Hostname = Hostname,
+            WorkerId = WorkerId,
+            Router = Router,
+            LabelRouter = LabelRouter,
+        };
+        return bound.Descriptor.Build(bound.Options, child) as T
+            ?? throw new InvalidOperationException($"@type {bound.Descriptor.Spec.Type} is not a {typeof(T).Name}");
+    }
+
+    public ILogger CreateLogger(string category) => LoggerFactory.CreateLogger(category);
+
+    private sealed class NullRouter : IEventRouter
+    {
+        public static readonly NullRouter Instance = new();
+
+        public ValueTask EmitAsync(string tag, Events.EventBatch batch, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask EmitErrorAsync(string tag, Events.Event @event, Exception error, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+}
