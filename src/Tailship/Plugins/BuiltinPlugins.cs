@@ -1,0 +1,23 @@
+namespace Tailship.Plugins;
+
+/// <summary>The plugins that ship with Tailship. Each plugin declares itself once, in a static descriptor.</summary>
+public static class BuiltinPlugins
+{
+    public static PluginRegistry CreateRegistry()
+    {
+        var registry = new PluginRegistry();
+
+        // One line per plugin, grouped by kind; keep each group in alphabetical order.
+        // Inputs
+
+        // Outputs
+
+        // Filters
+
+        // Parsers
+
+        // Formatters
+
+        return registry;
+    }
+}
