@@ -47,6 +47,8 @@ public sealed class PipelinePlan
 /// <summary>A running set of inputs, filters, routes and outputs built from a <see cref="PipelinePlan"/>.</summary>
 public sealed class Pipeline : IAsyncDisposable
 {
+    private int _state;
+
     private Pipeline()
     {
     }
@@ -55,10 +57,18 @@ public sealed class Pipeline : IAsyncDisposable
     public static Pipeline Build(PipelinePlan plan) => throw new NotSupportedException($"the pipeline builder is not built yet ({plan.Root.Location})");
 
     /// <summary>Starts outputs, then inputs.</summary>
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _state = 1;
+        return Task.CompletedTask;
+    }
 
     /// <summary>Stops inputs first, then flushes and stops outputs, within the token's deadline.</summary>
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _state = 2;
+        return Task.CompletedTask;
+    }
 
     /// <summary>
     /// Routes one of the agent's own log messages as a Fluentd-style <c>fluent.LEVEL</c> event (to
@@ -68,6 +78,7 @@ public sealed class Pipeline : IAsyncDisposable
     {
         _ = level;
         _ = message;
+        _ = _state;
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
