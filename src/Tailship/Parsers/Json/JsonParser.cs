@@ -30,6 +30,7 @@ internal sealed class JsonParser : IParser
         build: (options, _) => new JsonParser(options.Core));
 
     private readonly ParserCore _core;
+    private readonly KeyCache _keys = new();
 
     public JsonParser(ParserCore core)
     {
@@ -38,7 +39,7 @@ internal sealed class JsonParser : IParser
 
     public bool Parse(ReadOnlySpan<byte> text, EventTime readTime, Action<EventTime, Record> emit)
     {
-        if (!JsonRecordReader.TryRead(text.ToArray(), out var value))
+        if (!JsonRecordReader.TryRead(text.ToArray(), _keys, out var value))
         {
             return false;
         }

@@ -21,7 +21,7 @@ internal static class JsonRecordReader
     /// Parses one JSON document. On success <paramref name="value"/> is its top-level value; false when the text is not
     /// exactly one JSON value (truncated, trailing garbage, invalid).
     /// </summary>
-    public static bool TryRead(byte[] line, out RecordValue value)
+    public static bool TryRead(byte[] line, KeyCache? keys, out RecordValue value)
     {
         value = default;
         var reader = new Utf8JsonReader(line, Options);
@@ -32,7 +32,7 @@ internal static class JsonRecordReader
                 return false;
             }
 
-            value = ReadValue(ref reader, line);
+            value = ReadValue(ref reader, line, keys);
 
             // Anything after the value (other than whitespace and comments) makes the whole text invalid.
             return !reader.Read();
@@ -48,7 +48,7 @@ internal static class JsonRecordReader
         }
     }
 
-    private static RecordValue ReadValue(ref Utf8JsonReader reader, byte[] line)
+    private static RecordValue ReadValue(ref Utf8JsonReader reader, byte[] line, KeyCache? keys)
     {
         switch (reader.TokenType)
         {
@@ -57,9 +57,12 @@ internal static class JsonRecordReader
                     var record = new Record();
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                     {
-                        var key = reader.GetString()!;
+                        // Top-level keys repeat from line to line: reuse their strings (nested ones are decoded).
+                        var key = keys is not null && !reader.ValueIsEscaped && !reader.HasValueSequence
+                            ? keys.Get(reader.ValueSpan, record.Count)
+                            : reader.GetString()!;
                         reader.Read();
-                        var item = ReadValue(ref reader, line);
+                        var item = ReadValue(ref reader, line, null);
                         if (record.IndexOf(key) >= 0)
                         {
                             record.Set(key, item);
@@ -78,7 +81,7 @@ internal static class JsonRecordReader
                     var list = new List<RecordValue>();
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                     {
-                        list.Add(ReadValue(ref reader, line));
+                        list.Add(ReadValue(ref reader, line, keys));
                     }
 
                     return RecordValue.FromArray(list);
