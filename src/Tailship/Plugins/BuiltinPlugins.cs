@@ -15,6 +15,7 @@ public static class BuiltinPlugins
         // Filters
 
         // Parsers
+        registry.Add(Parsers.Apache.ApacheParser.Descriptor);
         registry.Add(Parsers.Apache2.Apache2Parser.Descriptor);
         registry.Add(Parsers.ApacheError.ApacheErrorParser.Descriptor);
         registry.Add(Parsers.Cri.CriParser.Descriptor);
