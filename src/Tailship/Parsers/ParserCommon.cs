@@ -67,10 +67,15 @@ internal static class ParserCommon
             timeType = "string";
         }
 
-        if (timeType == "string" && format is null && (timezone is not null || cfg.IsSet("utc") || cfg.IsSet("localtime") && !cfg.GetBool("localtime")))
+        if (timeType == "string" && format is null && (timezone is not null || cfg.GetBool("utc") || !cfg.GetBool("localtime")))
         {
             diagnostics.Error(cfg.LocationOf(timezone is not null ? "timezone" : "utc"), "specifying timezone or utc requires time_format");
             ok = false;
+        }
+
+        if (cfg.IsSet("time_format_fallbacks") && timeType != "mixed")
+        {
+            diagnostics.Warning(cfg.LocationOf("time_format_fallbacks"), "time_format_fallbacks is used only with time_type mixed; it is ignored here");
         }
 
         var time = TimeValueParser.Create(timeType, format, cfg.GetArray("time_format_fallbacks"), zone, out var timeError);
