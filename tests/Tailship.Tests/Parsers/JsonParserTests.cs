@@ -34,4 +34,16 @@ public sealed class JsonParserTests
         Assert.False(parser.Parse("""{"a":1}"""u8, ParserHarness.ReadTime, (t, _) => events.Add(t)));
         Assert.Equal([EventTime.FromSeconds(1)], events);
     }
+
+    [Theory]
+    [InlineData("""{"a":1e400}""")]
+    [InlineData("""{"a":"\ud800"}""")]
+    [InlineData("""{"a":1,}""")]
+    [InlineData("""{'a':1}""")]
+    public void Oddities_DoNotThrow(string json)
+    {
+        var parser = ParserHarness.Create("@type json");
+        var lines = ParserHarness.Run(parser, System.Text.Encoding.UTF8.GetBytes(json));
+        Assert.NotEmpty(lines);
+    }
 }

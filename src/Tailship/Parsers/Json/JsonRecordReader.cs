@@ -41,9 +41,9 @@ internal static class JsonRecordReader
         {
             return false;
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
         {
-            // Invalid UTF-8 inside an escaped string, or a number that does not fit.
+            // Invalid UTF-8 inside an escaped string, or a number no double can hold.
             return false;
         }
     }
