@@ -109,6 +109,12 @@ internal static class EmbeddedRuby
 
         public string? ParseExpression()
         {
+            // "#{}" is Ruby's nil, which renders as "".
+            if (string.IsNullOrWhiteSpace(code))
+            {
+                return null;
+            }
+
             var value = ParseTerm();
             SkipSpaces();
             while (Accept("||"))

@@ -150,15 +150,11 @@ internal static class JsonLiteral
         return oneLine.Length > 60 ? oneLine[..57] + "..." : oneLine;
     }
 
+    // The first sentence of System.Text.Json's message, without its position (the value's place is shown already).
     private static string Reason(JsonException ex)
     {
         var message = ex.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        if (cut < 0)
-        {
-            cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        }
-
+        var cut = message.IndexOf(". ", StringComparison.Ordinal);
         return (cut >= 0 ? message[..cut] : message).TrimEnd('.', ' ');
     }
 }

@@ -34,19 +34,18 @@ internal sealed partial class YamlConfigReader
             _context.Warning(At(stream.Documents[1].RootNode, origin), "only the first YAML document of a file is read; this one is ignored");
         }
 
+        // An unknown tag is reported, and the node is read as if untagged so that later errors are found too.
         root = stream.Documents[0].RootNode;
-        var ok = true;
         foreach (var node in root.AllNodes)
         {
             if (!node.Tag.IsEmpty && node.Tag.Value is not (IncludeTag or StringTag or JsonTag or "!") &&
                 !node.Tag.Value.StartsWith("tag:yaml.org,2002:", StringComparison.Ordinal))
             {
                 _context.Error(At(node, origin), $"unknown YAML tag '{node.Tag.Value}': expected !include, !fluent/s or !fluent/json");
-                ok = false;
             }
         }
 
-        return ok;
+        return true;
     }
 
     /// <summary>

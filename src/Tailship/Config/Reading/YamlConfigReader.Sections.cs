@@ -63,7 +63,7 @@ internal sealed partial class YamlConfigReader
             {
                 if (!SpecialKeys.TryGetValue(key, out var reserved))
                 {
-                    var expected = string.Join(", ", SpecialKeys.Keys.Append(argKey ?? "$arg"));
+                    var expected = string.Join(", ", argKey is null ? SpecialKeys.Keys : SpecialKeys.Keys.Append(argKey));
                     _context.Error(At(keyNode, origin), $"unknown key '{key}' in '{section.Name}': expected one of {expected}{DidYouMean(key, SpecialKeys.Keys)}");
                     continue;
                 }
