@@ -53,8 +53,9 @@ internal static class DoubleQuotedText
                 {
                     context.Error(
                         locate(i),
-                        $"unexpected back-slash escape character '{next}' in a double-quoted value: " +
-                        $"write '\\\\{next}' for a backslash followed by '{next}', or use single quotes");
+                        $"unexpected back-slash escape character '{next}' in a double-quoted value: expected one of " +
+                        $"\\n \\r \\t \\f \\b \\v \\a \\e \\s \\0 \\\" \\\\ or a backslash before a symbol; " +
+                        $"write '\\\\{next}' for a backslash and '{next}', or use single quotes");
                     failed = true;
                     output.Append(c).Append(next);
                 }
@@ -72,7 +73,7 @@ internal static class DoubleQuotedText
                 var end = EmbeddedRuby.FindEnd(text, i + 2);
                 if (end < 0)
                 {
-                    context.Error(locate(i), "unterminated embedded Ruby: '#{' has no closing '}'");
+                    context.Error(locate(i), "unterminated embedded Ruby: expected '}' to close the '#{' here, found end of file");
                     failed = true;
                     output.Append("#{");
                     i += 2;

@@ -51,6 +51,7 @@ internal sealed partial class FluentConfReader
 
         if (!_cursor.SkipLineEnd())
         {
+            _cursor.SkipBlanks();
             _context.Error(_cursor.Location, $"expected end of line after the value of '{key}', found {_cursor.Found()}");
             _cursor.SkipRestOfLine();
             return;
@@ -105,6 +106,7 @@ internal sealed partial class FluentConfReader
 
         if (!_cursor.SkipLineEnd())
         {
+            _cursor.SkipBlanks();
             _context.Error(_cursor.Location, $"expected end of line after the @include path, found {_cursor.Found()}");
             _cursor.SkipRestOfLine();
             return;

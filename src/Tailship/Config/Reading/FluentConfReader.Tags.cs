@@ -39,6 +39,7 @@ internal sealed partial class FluentConfReader
         _cursor.Pos++;
         if (!_cursor.SkipLineEnd())
         {
+            _cursor.SkipBlanks();
             _context.Error(_cursor.Location, $"expected end of line after the tag {Head(section)}, found {_cursor.Found()}");
             _cursor.SkipRestOfLine();
         }
@@ -67,6 +68,7 @@ internal sealed partial class FluentConfReader
             _cursor.Pos++;
             if (!_cursor.SkipLineEnd())
             {
+                _cursor.SkipBlanks();
                 _context.Error(_cursor.Location, $"expected end of line after '</{name}>', found {_cursor.Found()}");
                 _cursor.SkipRestOfLine();
             }

@@ -86,7 +86,7 @@ internal sealed partial class FluentConfReader
 
         _context.Error(
             _cursor.LocationAt(start),
-            "unterminated single-quoted value: the quote opened here is not closed on this line (single-quoted values cannot span lines; double-quoted ones can)");
+            "unterminated single-quoted value: expected a closing ' for the quote opened here, found end of line (single-quoted values cannot span lines; double-quoted ones can)");
         _cursor.ResumeAfterLineOf(start);
         return null;
     }
@@ -98,7 +98,7 @@ internal sealed partial class FluentConfReader
         var end = DoubleQuotedText.Read(_cursor.Text, start + 1, toEnd: false, _cursor.LocationAt, _context, sb, out var failed);
         if (end < 0)
         {
-            _context.Error(_cursor.LocationAt(start), "unterminated double-quoted value: the quote opened here is never closed");
+            _context.Error(_cursor.LocationAt(start), "unterminated double-quoted value: expected a closing \" for the quote opened here, found end of file");
             _cursor.ResumeAfterLineOf(start);
             return null;
         }

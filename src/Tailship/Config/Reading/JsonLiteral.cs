@@ -29,7 +29,7 @@ internal static class JsonLiteral
             {
                 context.Error(
                     cursor.LocationAt(start),
-                    $"got incomplete JSON {kind} configuration: the '{text[start]}' here is never closed ({Hint})");
+                    $"got incomplete JSON {kind} configuration: expected '{(kind == "array" ? ']' : '}')}' to close the '{text[start]}' here, found end of file ({Hint})");
                 cursor.ResumeAfterLineOf(start);
                 return null;
             }
@@ -122,7 +122,7 @@ internal static class JsonLiteral
         var end = EmbeddedRuby.FindEnd(text, at + 2);
         if (end < 0)
         {
-            context.Error(cursor.LocationAt(at), "unterminated embedded Ruby: '#{' has no closing '}'");
+            context.Error(cursor.LocationAt(at), "unterminated embedded Ruby: expected '}' to close the '#{' here, found end of file");
             failed = true;
             sb.Append("#{");
             return at + 2;

@@ -296,6 +296,28 @@ public sealed class FluentConfReaderTests : IDisposable
     }
 
     [Fact]
+    public void TextAfterAValue_IsAnErrorSayingWhatWasFound()
+    {
+        _files.Write("fluent.conf", "keys [1, 2] extra\nname \"a\" b\nok 1\n");
+        var (root, diagnostics) = _files.Load("fluent.conf");
+        Assert.Null(root);
+        Assert.Equal(
+            [
+                "fluent.conf:1:13: error: expected end of line after the value of 'keys', found 'extra'",
+                "fluent.conf:2:10: error: expected end of line after the value of 'name', found 'b'",
+            ],
+            diagnostics);
+    }
+
+    [Fact]
+    public void QuotedKey_IsRead()
+    {
+        var root = _files.LoadClean("\"key with space\" value\n'single' \"v\"\n");
+        Assert.Equal("value", root.Find("key with space")!.Value);
+        Assert.Equal("v", root.Find("single")!.Value);
+    }
+
+    [Fact]
     public void MissingRootFile_IsAnErrorNotAnException()
     {
         var (root, diagnostics) = _files.Load("absent.conf");
