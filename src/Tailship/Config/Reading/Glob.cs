@@ -121,7 +121,15 @@ internal static class Glob
             }
         }
 
-        return new Regex(sb.Append('$').ToString(), RegexOptions.CultureInvariant);
+        try
+        {
+            return new Regex(sb.Append('$').ToString(), RegexOptions.CultureInvariant);
+        }
+        catch (ArgumentException)
+        {
+            // A malformed set such as "[z-a]" matches only itself, literally.
+            return new Regex("^" + Regex.Escape(segment) + "$", RegexOptions.CultureInvariant);
+        }
     }
 
     /// <summary>Expands <c>{a,b}</c> alternatives (nested ones too) into plain patterns.</summary>

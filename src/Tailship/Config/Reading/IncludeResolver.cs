@@ -23,6 +23,12 @@ internal static partial class IncludeResolver
             return [];
         }
 
+        if (trimmed.Contains('\0', StringComparison.Ordinal))
+        {
+            context.Error(location, "expected a file path or glob after @include, found a path containing a NUL character");
+            return [];
+        }
+
         if (trimmed.StartsWith("file://", StringComparison.OrdinalIgnoreCase))
         {
             trimmed = Uri.UnescapeDataString(trimmed["file://".Length..]);

@@ -157,4 +157,16 @@ public sealed class IncludeTests : IDisposable
         Assert.Equal(["match", "source"], root.Sections.Select(s => s.Name));
         Assert.Equal("plain_param", root.Sections[1].Find("include")!.Value);
     }
+
+    [Theory]
+    [InlineData("@include \"bad\\0name.conf\"\n", "found a path containing a NUL character")]
+    [InlineData("@include conf.d/[z-a].conf\n", "matches no file")]
+    public void OddPaths_AreReportedNotThrown(string text, string message)
+    {
+        _files.Write("fluent.conf", text);
+
+        var (_, diagnostics) = _files.Load("fluent.conf");
+
+        Assert.Contains(message, Assert.Single(diagnostics), StringComparison.Ordinal);
+    }
 }
