@@ -15,5 +15,5 @@ internal sealed partial class Router
     private static partial void LogSendErrorEvent(ILogger logger, string errorClass, string error, string tag, EventTime time);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "dump an error event: error_class={ErrorClass} error=\"{Error}\" tag=\"{Tag}\" time={Time} record={Record}")]
-    private static partial void LogDumpErrorEvent(ILogger logger, string errorClass, string error, string tag, EventTime time, Record record);
+    private static partial void LogDumpErrorEvent(ILogger logger, string errorClass, string error, string tag, EventTime time, string record);
 }

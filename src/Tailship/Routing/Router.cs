@@ -120,7 +120,7 @@ internal sealed partial class Router : IEventRouter
             return errors.EmitAsync(tag, batch, cancellationToken);
         }
 
-        LogDumpErrorEvent(_logger, error.GetType().Name, error.Message, tag, @event.Time, @event.Record);
+        LogDumpErrorEvent(_logger, error.GetType().Name, error.Message, tag, @event.Time, @event.Record.ToString());
         return ValueTask.CompletedTask;
     }
 
