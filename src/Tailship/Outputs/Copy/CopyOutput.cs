@@ -30,7 +30,10 @@ internal sealed partial class CopyOutput : IOutput
             ],
         }),
         validate: Validate,
-        build: (options, context) => new CopyOutput(options, context));
+        build: (options, context) => new CopyOutput(options, context),
+        normalize: CheckStoreArguments);
+
+    private static readonly string[] StoreArguments = ["ignore_error", "ignore_if_prev_success"];
 
     private readonly CopyMode _mode;
     private readonly (IOutput Output, CopyStore Store, string Id)[] _stores;
@@ -120,37 +123,37 @@ internal sealed partial class CopyOutput : IOutput
             mode = CopyMode.Shallow;
         }
 
-        var ok = true;
         var stores = new List<CopyStore>();
         foreach (var section in config.GetSections("store"))
         {
-            bool ignoreError = false, ignoreIfPrevSuccess = false;
-            foreach (var word in section.Argument.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                switch (word)
-                {
-                    case "ignore_error":
-                        ignoreError = true;
-                        break;
-                    case "ignore_if_prev_success":
-                        ignoreIfPrevSuccess = true;
-                        break;
-                    default:
-                        var suggestion = Suggest.Closest(word, ["ignore_error", "ignore_if_prev_success"]);
-                        diagnostics.Error(
-                            section.Location,
-                            $"unknown <store> argument '{word}'; expected ignore_error or ignore_if_prev_success"
-                            + (suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?"),
-                            config.Source);
-                        ok = false;
-                        break;
-                }
-            }
-
-            stores.Add(new CopyStore(section, ignoreError, ignoreIfPrevSuccess));
+            var words = StoreWords(section.Source);
+            stores.Add(new CopyStore(section, words.Contains("ignore_error"), words.Contains("ignore_if_prev_success")));
         }
 
-        return ok ? new CopyOptions(mode, stores) : null;
+        return new CopyOptions(mode, stores);
+    }
+
+    private static string[] StoreWords(ConfigSection store) =>
+        store.Argument.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>
+    /// Checks the <c>&lt;store&gt;</c> arguments before binding, so that a typo is reported even when a store's
+    /// plugin has errors of its own (validation only runs on an error-free bind).
+    /// </summary>
+    private static void CheckStoreArguments(ConfigSection section, DiagnosticBag diagnostics)
+    {
+        foreach (var store in section.Sections.Where(s => s.Name == "store"))
+        {
+            foreach (var word in StoreWords(store).Where(w => !StoreArguments.Contains(w)))
+            {
+                var suggestion = Suggest.Closest(word, StoreArguments);
+                diagnostics.Error(
+                    store.Location,
+                    $"unknown <store> argument '{word}'; expected ignore_error or ignore_if_prev_success"
+                    + (suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?"),
+                    section);
+            }
+        }
     }
 
     [LoggerMessage(EventId = 150, Level = LogLevel.Error, Message = "ignore emit error in {StoreId} error_class={ErrorClass} error=\"{Error}\"")]
