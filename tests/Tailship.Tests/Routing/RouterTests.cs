@@ -170,7 +170,35 @@ public sealed class RouterTests : IDisposable
         Assert.Empty(_logs.Messages());
     }
 
+    [Fact]
+    public async Task EmitErrorLogInterval_SuppressesRepeatedFailureWarnings()
+    {
+        var time = new ManualTimeProvider();
+        var router = new Router(null, _logs, time, TimeSpan.FromSeconds(10));
+        router.AddMatch(TagPattern.Parse("**"), "bad", CaptureOutput.New(_hub, "bad", fail: true));
+        router.Seal();
+
+        async Task EmitAsync() => await Assert.ThrowsAsync<InvalidOperationException>(async () => await router.EmitAsync("a", TestPlugins.Batch("m"), CancellationToken.None));
+        await EmitAsync();
+        await EmitAsync();
+        time.Advance(TimeSpan.FromSeconds(11));
+        await EmitAsync();
+
+        Assert.Equal(2, _logs.Messages(LogLevel.Warning).Count);
+    }
+
     private Router NewRouter(string? label = null) => new(label, _logs, TimeProvider.System);
 
     public void Dispose() => _logs.Dispose();
+
+    private sealed class ManualTimeProvider : TimeProvider
+    {
+        private long _ticks = 1;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks;
+
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+    }
 }

@@ -9,7 +9,7 @@ namespace Tailship.Outputs.Copy;
 /// <c>@type copy</c>: gives every event to each <c>&lt;store&gt;</c> in order (Fluentd's out_copy). A store that
 /// throws fails the emit, and later stores do not get the batch, unless it is marked <c>ignore_error</c>.
 /// </summary>
-internal sealed partial class CopyOutput : IOutput
+internal sealed partial class CopyOutput : IOutput, IAsyncDisposable
 {
     public static readonly PluginDescriptor Descriptor = new PluginDescriptor<CopyOptions>(
         new PluginSpec(PluginKind.Output, "copy", new SectionSpec("match", "Sends each event to several outputs.")
@@ -107,6 +107,36 @@ internal sealed partial class CopyOutput : IOutput
         if (errors is not null)
         {
             throw new AggregateException("copy: some stores failed to stop", errors);
+        }
+    }
+
+    /// <summary>Disposes the stores (the pipeline only knows this output); every store is disposed even if one throws.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        List<Exception>? errors = null;
+        foreach (var (output, _, _) in _stores)
+        {
+            try
+            {
+                switch (output)
+                {
+                    case IAsyncDisposable asyncDisposable:
+                        await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                        break;
+                    case IDisposable disposable:
+                        disposable.Dispose();
+                        break;
+                }
+            }
+            catch (Exception ex)
+            {
+                (errors ??= []).Add(ex);
+            }
+        }
+
+        if (errors is not null)
+        {
+            throw new AggregateException("copy: some stores failed to dispose", errors);
         }
     }
 
