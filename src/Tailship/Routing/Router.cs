@@ -104,7 +104,8 @@ internal sealed partial class Router : IEventRouter
         }
         catch (Exception ex) when (LogEmitFailed(tag, route.OutputId!, ex, cancellationToken))
         {
-            // Never taken: the filter logs and lets the exception reach the emitter, which keeps the events.
+            // Not entered: the exception filter logs and returns false, so the exception reaches the emitter
+            // unchanged and the emitter keeps the events (Fluentd re-raises in the same way).
             throw;
         }
     }
