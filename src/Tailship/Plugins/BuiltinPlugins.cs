@@ -11,6 +11,9 @@ public static class BuiltinPlugins
         // Inputs
 
         // Outputs
+        registry.Add(Outputs.Copy.CopyOutput.Descriptor);
+        registry.Add(Outputs.Null.NullOutput.Descriptor);
+        registry.Add(Outputs.Relabel.RelabelOutput.Descriptor);
 
         // Filters
 
