@@ -17,6 +17,7 @@ public static class BuiltinPlugins
         // Parsers
 
         // Formatters
+        registry.Add(Formatters.OutFile.OutFileFormatter.Descriptor);
 
         return registry;
     }
