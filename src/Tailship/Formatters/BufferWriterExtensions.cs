@@ -6,7 +6,10 @@ namespace Tailship.Formatters;
 internal static class BufferWriterExtensions
 {
     /// <summary>Writes a .NET string as UTF-8 without an intermediate array (a lone surrogate becomes U+FFFD).</summary>
-    public static void WriteUtf8(this IBufferWriter<byte> output, string text)
+    public static void WriteUtf8(this IBufferWriter<byte> output, string text) => output.WriteUtf8(text.AsSpan());
+
+    /// <summary>Writes UTF-16 text as UTF-8 without an intermediate array (a lone surrogate becomes U+FFFD).</summary>
+    public static void WriteUtf8(this IBufferWriter<byte> output, ReadOnlySpan<char> text)
     {
         if (text.Length <= 4096)
         {
@@ -16,7 +19,7 @@ internal static class BufferWriterExtensions
         }
 
         Span<byte> chunk = stackalloc byte[3072];
-        var rest = text.AsSpan();
+        var rest = text;
         while (!rest.IsEmpty)
         {
             var status = System.Text.Unicode.Utf8.FromUtf16(rest, chunk, out var read, out var written);
