@@ -57,5 +57,8 @@ internal sealed partial class AgentHost
 
         [LoggerMessage(17, LogLevel.Error, "cannot read the configuration: {Message}")]
         public static partial void ConfigUnreadable(ILogger logger, string message, Exception exception);
+
+        [LoggerMessage(18, LogLevel.Critical, "unexpected failure; tailship exits")]
+        public static partial void Unexpected(ILogger logger, Exception exception);
     }
 }

@@ -84,7 +84,7 @@ internal sealed partial class AgentHost
         catch (Exception ex)
         {
             // The one catch-all of the process: whatever escaped is reported with its stack, never swallowed.
-            Log.StartFailed(logger, ex);
+            Log.Unexpected(logger, ex);
             return ExitCodes.Failure;
         }
     }
@@ -159,39 +159,42 @@ internal sealed partial class AgentHost
             return ExitCodes.Failure;
         }
 
-        await using (pipeline.ConfigureAwait(false))
+        try
         {
-            try
+            await pipeline.StartAsync(stop.Stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.Stopping.IsCancellationRequested)
+        {
+            // Stopped while starting: fall through to the graceful stop of what did start.
+        }
+        catch (Exception ex)
+        {
+            Log.StartFailed(logger, ex);
+            if (await StopAsync(pipeline, options.ShutdownTimeout, logger).ConfigureAwait(false))
             {
-                await pipeline.StartAsync(stop.Stopping).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stop.Stopping.IsCancellationRequested)
-            {
-                // Stopped while starting: fall through to the graceful stop of what did start.
-            }
-            catch (Exception ex)
-            {
-                Log.StartFailed(logger, ex);
-                await StopAsync(pipeline, options.ShutdownTimeout, logger).ConfigureAwait(false);
-                return ExitCodes.Failure;
-            }
-
-            if (!stop.Stopping.IsCancellationRequested)
-            {
-                sink.Forward = pipeline.EmitAgentLog;
-                Log.Running(logger, _env.ProcessId);
+                await pipeline.DisposeAsync().ConfigureAwait(false);
             }
 
-            var signal = await stop.Requested.ConfigureAwait(false);
-            Log.Stopping(logger, signal, options.ShutdownTimeout.TotalSeconds);
-            var stopped = await StopAsync(pipeline, options.ShutdownTimeout, logger).ConfigureAwait(false);
-            sink.Forward = null;
-            if (!stopped)
-            {
-                return ExitCodes.Failure;
-            }
+            return ExitCodes.Failure;
         }
 
+        if (!stop.Stopping.IsCancellationRequested)
+        {
+            sink.Forward = pipeline.EmitAgentLog;
+            Log.Running(logger, _env.ProcessId);
+        }
+
+        var signal = await stop.Requested.ConfigureAwait(false);
+        Log.Stopping(logger, signal, options.ShutdownTimeout.TotalSeconds);
+        var stopped = await StopAsync(pipeline, options.ShutdownTimeout, logger).ConfigureAwait(false);
+        sink.Forward = null;
+        if (!stopped)
+        {
+            // Not disposed: a part that overran its deadline may never return; the process exits now instead.
+            return ExitCodes.Failure;
+        }
+
+        await pipeline.DisposeAsync().ConfigureAwait(false);
         Log.Stopped(logger);
         return ExitCodes.Ok;
     }
