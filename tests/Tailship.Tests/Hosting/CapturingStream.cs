@@ -5,20 +5,9 @@ namespace Tailship.Tests.Hosting;
 /// <summary>A write-only stream that keeps what was written as text and lets a test await a piece of it.</summary>
 internal sealed class CapturingStream : Stream
 {
-    private readonly Lock _gate = new();
-    private readonly StringBuilder _text = new();
-    private readonly List<(string Marker, TaskCompletionSource Seen)> _waiters = [];
+    private readonly ObservedText _text = new();
 
-    public string Text
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _text.ToString();
-            }
-        }
-    }
+    public string Text => _text.Text;
 
     public override bool CanRead => false;
 
@@ -33,36 +22,11 @@ internal sealed class CapturingStream : Stream
     public IReadOnlyList<string> Lines => Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>Completes when <paramref name="marker"/> has been written (at once if it already was).</summary>
-    public Task WaitForAsync(string marker)
-    {
-        lock (_gate)
-        {
-            if (_text.ToString().Contains(marker, StringComparison.Ordinal))
-            {
-                return Task.CompletedTask;
-            }
-
-            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((marker, seen));
-            return seen.Task;
-        }
-    }
+    public Task WaitForAsync(string marker) => _text.WaitForAsync(marker);
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
-    public override void Write(ReadOnlySpan<byte> buffer)
-    {
-        lock (_gate)
-        {
-            _text.Append(Encoding.UTF8.GetString(buffer));
-            var text = _text.ToString();
-            foreach (var waiter in _waiters.Where(w => text.Contains(w.Marker, StringComparison.Ordinal)).ToList())
-            {
-                waiter.Seen.TrySetResult();
-                _waiters.Remove(waiter);
-            }
-        }
-    }
+    public override void Write(ReadOnlySpan<byte> buffer) => _text.Append(Encoding.UTF8.GetString(buffer));
 
     public override void Flush()
     {

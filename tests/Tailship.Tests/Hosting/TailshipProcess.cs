@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace Tailship.Tests.Hosting;
 
@@ -7,10 +6,8 @@ namespace Tailship.Tests.Hosting;
 internal sealed class TailshipProcess : IDisposable
 {
     private readonly Process _process;
-    private readonly Lock _gate = new();
-    private readonly StringBuilder _stdout = new();
-    private readonly StringBuilder _stderr = new();
-    private readonly List<(string Marker, TaskCompletionSource Seen)> _waiters = [];
+    private readonly ObservedText _stdout = new();
+    private readonly ObservedText _stderr = new();
 
     private TailshipProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
     {
@@ -34,8 +31,8 @@ internal sealed class TailshipProcess : IDisposable
         }
 
         _process = new Process { StartInfo = start };
-        _process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
+        _process.OutputDataReceived += (_, e) => AppendLine(_stdout, e.Data);
+        _process.ErrorDataReceived += (_, e) => AppendLine(_stderr, e.Data);
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -43,27 +40,9 @@ internal sealed class TailshipProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public string Stdout
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _stdout.ToString();
-            }
-        }
-    }
+    public string Stdout => _stdout.Text;
 
-    public string Stderr
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _stderr.ToString();
-            }
-        }
-    }
+    public string Stderr => _stderr.Text;
 
     public static TailshipProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null) => new(args, environment);
 
@@ -78,19 +57,7 @@ internal sealed class TailshipProcess : IDisposable
     /// <summary>Completes when stderr holds <paramref name="marker"/>; fails if the process exits first.</summary>
     public async Task WaitForStderrAsync(string marker, TimeSpan timeout)
     {
-        Task seen;
-        lock (_gate)
-        {
-            if (_stderr.ToString().Contains(marker, StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((marker, tcs));
-            seen = tcs.Task;
-        }
-
+        var seen = _stderr.WaitForAsync(marker);
         using var cts = new CancellationTokenSource(timeout);
         var exited = _process.WaitForExitAsync(cts.Token);
         var first = await Task.WhenAny(seen, exited);
@@ -135,22 +102,12 @@ internal sealed class TailshipProcess : IDisposable
         _process.Dispose();
     }
 
-    private void Append(StringBuilder target, string? line)
+    private static void AppendLine(ObservedText target, string? line)
     {
-        if (line is null)
+        // A null line marks the end of the stream.
+        if (line is not null)
         {
-            return;
-        }
-
-        lock (_gate)
-        {
-            target.Append(line).Append('\n');
-            var text = _stderr.ToString();
-            foreach (var waiter in _waiters.Where(w => text.Contains(w.Marker, StringComparison.Ordinal)).ToList())
-            {
-                waiter.Seen.TrySetResult();
-                _waiters.Remove(waiter);
-            }
+            target.Append(line + "\n");
         }
     }
 }
