@@ -11,6 +11,9 @@ public static class BuiltinPlugins
         // Inputs
 
         // Outputs
+        registry.Add(Outputs.Copy.CopyOutput.Descriptor);
+        registry.Add(Outputs.Null.NullOutput.Descriptor);
+        registry.Add(Outputs.Relabel.RelabelOutput.Descriptor);
 
         // Filters
 
@@ -31,6 +34,14 @@ public static class BuiltinPlugins
         registry.Add(Parsers.Tsv.TsvParser.Descriptor);
 
         // Formatters
+        registry.Add(Formatters.Csv.CsvFormatter.Descriptor);
+        registry.Add(Formatters.Hash.HashFormatter.Descriptor);
+        registry.Add(Formatters.Json.JsonFormatter.Descriptor);
+        registry.Add(Formatters.Ltsv.LtsvFormatter.Descriptor);
+        registry.Add(Formatters.MessagePack.MsgpackFormatter.Descriptor);
+        registry.Add(Formatters.OutFile.OutFileFormatter.Descriptor);
+        registry.Add(Formatters.SingleValue.SingleValueFormatter.Descriptor);
+        registry.Add(Formatters.Stdout.StdoutFormatter.Descriptor);
 
         return registry;
     }
