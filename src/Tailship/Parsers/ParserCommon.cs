@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Tailship.Config;
+using Tailship.Text;
 
 namespace Tailship.Parsers;
 
@@ -43,11 +44,12 @@ internal static class ParserCommon
             ok = false;
         }
 
-        var zone = TimeZoneInfo.Local;
+        // Local time is Ruby's: TZ when set, else the system zone.
+        var zone = TimeZones.Local();
         var timezone = cfg.GetString("timezone");
         if (timezone is not null)
         {
-            if (!ParserZone.TryResolve(timezone, out zone, out var zoneError))
+            if (!TimeZones.TryParse(timezone, out zone, out var zoneError))
             {
                 diagnostics.Error(cfg.LocationOf("timezone"), zoneError!);
                 ok = false;
@@ -55,7 +57,7 @@ internal static class ParserCommon
         }
         else if (cfg.GetBool("utc") || !cfg.GetBool("localtime"))
         {
-            zone = TimeZoneInfo.Utc;
+            zone = TimeZoneSpec.Utc;
         }
 
         var format = forcedTimeFormat ?? cfg.GetString("time_format");

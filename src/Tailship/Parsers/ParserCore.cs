@@ -1,4 +1,5 @@
 using Tailship.Events;
+using Tailship.Text;
 
 namespace Tailship.Parsers;
 
@@ -18,7 +19,7 @@ internal sealed class ParserCore
         bool keepTimeKey,
         bool estimateCurrentEvent,
         TimeValueParser time,
-        TimeZoneInfo zone,
+        TimeZoneSpec zone,
         Dictionary<string, ValueConverter>? converters,
         ByteMatcher? nullPattern,
         bool nullEmptyString)
@@ -42,7 +43,7 @@ internal sealed class ParserCore
     public TimeValueParser Time { get; }
 
     /// <summary>The zone for times without one (from timezone / utc / localtime).</summary>
-    public TimeZoneInfo Zone { get; }
+    public TimeZoneSpec Zone { get; }
 
     public bool ConvertsValues => _converters is not null || _nullPattern is not null || _nullEmptyString;
 

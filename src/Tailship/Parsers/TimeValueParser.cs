@@ -14,9 +14,9 @@ namespace Tailship.Parsers;
 internal sealed class TimeValueParser
 {
     private readonly Attempt[] _attempts;
-    private readonly TimeZoneInfo _zone;
+    private readonly TimeZoneSpec _zone;
 
-    private TimeValueParser(Attempt[] attempts, TimeZoneInfo zone)
+    private TimeValueParser(Attempt[] attempts, TimeZoneSpec zone)
     {
         _attempts = attempts;
         _zone = zone;
@@ -32,7 +32,7 @@ internal sealed class TimeValueParser
     }
 
     /// <summary>Builds a parser; <paramref name="error"/> names the bad format or fallback.</summary>
-    public static TimeValueParser? Create(string timeType, string? format, IReadOnlyList<string> fallbacks, TimeZoneInfo zone, out string? error)
+    public static TimeValueParser? Create(string timeType, string? format, IReadOnlyList<string> fallbacks, TimeZoneSpec zone, out string? error)
     {
         error = null;
         switch (timeType)

@@ -26,7 +26,7 @@ internal sealed class ValueConverter
     }
 
     /// <summary>Builds the converter of <c>key:definition</c>; <paramref name="localZone"/> is the parser's default zone.</summary>
-    public static ValueConverter? Create(string key, string definition, TimeZoneInfo localZone, out string? error)
+    public static ValueConverter? Create(string key, string definition, TimeZoneSpec localZone, out string? error)
     {
         error = null;
         var colon = definition.IndexOf(':', StringComparison.Ordinal);
@@ -51,7 +51,7 @@ internal sealed class ValueConverter
         {
             format = option;
             var split = option.IndexOf(':', StringComparison.Ordinal);
-            if (split > 0 && ParserZone.TryResolve(option[..split], out var z, out _))
+            if (split > 0 && TimeZones.TryParse(option[..split], out var z, out _))
             {
                 zone = z;
                 format = option[(split + 1)..];

@@ -32,11 +32,11 @@ internal static class RubyTimeParse
     ];
 
     /// <summary>Ruby's <c>Time.iso8601</c>: <c>YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm)</c>; no zone means the default zone.</summary>
-    public static bool TryParseIso8601(ReadOnlySpan<byte> s, TimeZoneInfo defaultZone, out EventTime time) =>
+    public static bool TryParseIso8601(ReadOnlySpan<byte> s, TimeZoneSpec defaultZone, out EventTime time) =>
         TryIso(s, defaultZone, requireT: true, out time);
 
     /// <summary>Ruby's <c>Time.parse</c> for the layouts logs use.</summary>
-    public static bool TryParse(ReadOnlySpan<byte> s, TimeZoneInfo defaultZone, EventTime now, out EventTime time)
+    public static bool TryParse(ReadOnlySpan<byte> s, TimeZoneSpec defaultZone, EventTime now, out EventTime time)
     {
         var trimmed = s.Trim(" \t"u8);
         if (TryIso(trimmed, defaultZone, requireT: false, out time))
@@ -55,7 +55,7 @@ internal static class RubyTimeParse
         return false;
     }
 
-    private static bool TryIso(ReadOnlySpan<byte> s, TimeZoneInfo defaultZone, bool requireT, out EventTime time)
+    private static bool TryIso(ReadOnlySpan<byte> s, TimeZoneSpec defaultZone, bool requireT, out EventTime time)
     {
         time = default;
         var i = 0;
@@ -147,9 +147,7 @@ internal static class RubyTimeParse
         }
 
         var local = (Strptime.DaysFromCivil(year, month, day) * 86400) + (hour * 3600L) + (minute * 60L) + second;
-        long off = offset ?? (defaultZone == TimeZoneInfo.Utc ? 0
-            : (long)defaultZone.GetUtcOffset(new DateTime((local + 62135596800L) * TimeSpan.TicksPerSecond, DateTimeKind.Unspecified)).TotalSeconds);
-        time = EventTime.FromSeconds(local - off, nanos);
+        time = EventTime.FromSeconds(offset is { } off ? local - off : Strptime.LocalToUtc(local, defaultZone), nanos);
         return true;
     }
 

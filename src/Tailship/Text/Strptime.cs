@@ -77,7 +77,7 @@ internal sealed class Strptime
     /// Parses <paramref name="input"/>. <paramref name="defaultZone"/> applies when the text has no zone of its own;
     /// <paramref name="now"/> fills the leading fields the format lacks.
     /// </summary>
-    public bool TryParse(ReadOnlySpan<byte> input, TimeZoneInfo defaultZone, EventTime now, out EventTime time)
+    public bool TryParse(ReadOnlySpan<byte> input, TimeZoneSpec defaultZone, EventTime now, out EventTime time)
     {
         time = default;
         var f = default(Fields);
@@ -264,7 +264,7 @@ internal sealed class Strptime
         k + 1 < _steps.Length && _steps[k + 1].Op is Op.Month or Op.Day or Op.Hour or Op.Minute or Op.Second
             or Op.DayOfYear or Op.Year2 or Op.Hour12 or Op.IgnoredNumber or Op.Fraction;
 
-    private static bool Resolve(ref Fields f, TimeZoneInfo defaultZone, EventTime now, out EventTime time)
+    private static bool Resolve(ref Fields f, TimeZoneSpec defaultZone, EventTime now, out EventTime time)
     {
         time = default;
         if (f.HasEpoch)
@@ -307,7 +307,7 @@ internal sealed class Strptime
         {
             var nowLocal = f.HasOffset
                 ? now.ToDateTimeOffset().ToOffset(TimeSpan.FromSeconds(f.Offset)).DateTime
-                : TimeZoneInfo.ConvertTime(now.ToDateTimeOffset(), defaultZone).DateTime;
+                : CivilTime.From(now, defaultZone).LocalDateTime;
             if (year is null)
             {
                 year = nowLocal.Year;
@@ -342,28 +342,42 @@ internal sealed class Strptime
         }
 
         var local = (days * 86400) + ((hour ?? 0) * 3600L) + ((minute ?? 0) * 60L) + (second ?? 0);
-        long offset;
-        if (f.HasOffset)
-        {
-            offset = f.Offset;
-        }
-        else if (defaultZone == TimeZoneInfo.Utc)
-        {
-            offset = 0;
-        }
-        else
-        {
-            var ticks = (local + 62135596800L) * TimeSpan.TicksPerSecond;
-            if (ticks < DateTime.MinValue.Ticks || ticks > DateTime.MaxValue.Ticks)
-            {
-                return false;
-            }
-
-            offset = (long)defaultZone.GetUtcOffset(new DateTime(ticks, DateTimeKind.Unspecified)).TotalSeconds;
-        }
-
-        time = EventTime.FromSeconds(local - offset, f.HasNanos ? (int)f.Nanos : 0);
+        var utc = f.HasOffset ? local - f.Offset : LocalToUtc(local, defaultZone);
+        time = EventTime.FromSeconds(utc, f.HasNanos ? (int)f.Nanos : 0);
         return true;
+    }
+
+    /// <summary>
+    /// The instant of a wall-clock time in <paramref name="zone"/>. A time that occurs twice (clocks turned back)
+    /// is the earlier instant; a time skipped by a jump forward is read with the offset from before the jump, so
+    /// 02:30 on a spring-forward night in New York is 03:30 EDT, as Ruby's <c>Time.local</c> gives.
+    /// </summary>
+    internal static long LocalToUtc(long localSeconds, TimeZoneSpec zone)
+    {
+        if (zone.IsFixed)
+        {
+            return localSeconds - zone.GetOffsetSeconds(localSeconds);
+        }
+
+        // The candidates are the offsets in force a day before and a day after (an offset is less than a day, and
+        // zones change at most once in between); a candidate is right when it holds at its own instant. Both
+        // right: the clocks went back, take the earlier instant (the larger offset). Neither: a gap, read with
+        // the offset from before the jump.
+        var before = zone.GetOffsetSeconds(localSeconds - 86400);
+        var after = zone.GetOffsetSeconds(localSeconds + 86400);
+        if (before == after)
+        {
+            return localSeconds - before;
+        }
+
+        var high = Math.Max(before, after);
+        var low = Math.Min(before, after);
+        if (zone.GetOffsetSeconds(localSeconds - high) == high)
+        {
+            return localSeconds - high;
+        }
+
+        return zone.GetOffsetSeconds(localSeconds - low) == low ? localSeconds - low : localSeconds - before;
     }
 
     /// <summary>Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm); months roll over.</summary>

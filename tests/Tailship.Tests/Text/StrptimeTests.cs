@@ -8,12 +8,12 @@ public sealed class StrptimeTests
 {
     private static readonly EventTime Now = EventTime.FromSeconds(1_795_656_000, 500_000_000); // 2026-11-26T01:20:00.5Z
 
-    private static readonly TimeZoneInfo Tokyo = TimeZoneInfo.CreateCustomTimeZone("+09:00", TimeSpan.FromHours(9), "+09:00", "+09:00");
+    private static readonly TimeZoneSpec Tokyo = TimeZoneSpec.FromOffset(TimeSpan.FromHours(9));
 
-    private static string Parse(string format, string input, TimeZoneInfo? zone = null)
+    private static string Parse(string format, string input, TimeZoneSpec? zone = null)
     {
         Assert.True(Strptime.TryCreate(format, out var parser, out var error), error);
-        Assert.True(parser!.TryParse(Encoding.UTF8.GetBytes(input), zone ?? TimeZoneInfo.Utc, Now, out var time), $"'{input}' did not parse with '{format}'");
+        Assert.True(parser!.TryParse(Encoding.UTF8.GetBytes(input), zone ?? TimeZoneSpec.Utc, Now, out var time), $"'{input}' did not parse with '{format}'");
         return Tests.Parsers.ParserHarness.FormatTime(time);
     }
 
@@ -71,7 +71,7 @@ public sealed class StrptimeTests
     [Fact]
     public void NamedZone_FollowsDaylightSaving()
     {
-        var newYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        Assert.True(TimeZones.TryParse("America/New_York", out var newYork, out _));
         Assert.Equal("2024-07-01T16:00:00.000000000Z", Parse("%Y-%m-%d %H:%M", "2024-07-01 12:00", newYork));
         Assert.Equal("2024-01-01T17:00:00.000000000Z", Parse("%Y-%m-%d %H:%M", "2024-01-01 12:00", newYork));
     }
@@ -88,7 +88,7 @@ public sealed class StrptimeTests
     public void Mismatch_Fails(string format, string input)
     {
         Assert.True(Strptime.TryCreate(format, out var parser, out _));
-        Assert.False(parser!.TryParse(Encoding.UTF8.GetBytes(input), TimeZoneInfo.Utc, Now, out _));
+        Assert.False(parser!.TryParse(Encoding.UTF8.GetBytes(input), TimeZoneSpec.Utc, Now, out _));
     }
 
     [Theory]
@@ -107,7 +107,7 @@ public sealed class StrptimeTests
     [InlineData("2024-01-01T10:00:00", "2024-01-01T10:00:00.000000000Z")]
     public void Iso8601_ParsesLikeTimeIso8601(string input, string expected)
     {
-        Assert.True(RubyTimeParse.TryParseIso8601(Encoding.UTF8.GetBytes(input), TimeZoneInfo.Utc, out var time));
+        Assert.True(RubyTimeParse.TryParseIso8601(Encoding.UTF8.GetBytes(input), TimeZoneSpec.Utc, out var time));
         Assert.Equal(expected, Tests.Parsers.ParserHarness.FormatTime(time));
     }
 
@@ -120,7 +120,32 @@ public sealed class StrptimeTests
     [InlineData("28/Feb/2013:12:00:00 +0900", "2013-02-28T03:00:00.000000000Z")]
     public void NoFormat_ParsesLikeTimeParse(string input, string expected)
     {
-        Assert.True(RubyTimeParse.TryParse(Encoding.UTF8.GetBytes(input), TimeZoneInfo.Utc, Now, out var time));
+        Assert.True(RubyTimeParse.TryParse(Encoding.UTF8.GetBytes(input), TimeZoneSpec.Utc, Now, out var time));
         Assert.Equal(expected, Tests.Parsers.ParserHarness.FormatTime(time));
+    }
+
+    [Fact]
+    public void DaylightSavingGap_UsesTheOffsetBeforeTheChange()
+    {
+        // 2024-03-10 02:30 does not exist in New York (clocks jump from 02:00 EST to 03:00 EDT).
+        Assert.True(TimeZones.TryParse("America/New_York", out var newYork, out _));
+        Assert.Equal("2024-03-10T07:30:00.000000000Z", Parse("%Y-%m-%d %H:%M", "2024-03-10 02:30", newYork));
+    }
+
+    [Fact]
+    public void DaylightSavingOverlap_IsTheEarlierInstant()
+    {
+        // 2024-11-03 01:30 happens twice in New York: first in EDT (05:30Z), then in EST (06:30Z).
+        Assert.True(TimeZones.TryParse("America/New_York", out var newYork, out _));
+        Assert.Equal("2024-11-03T05:30:00.000000000Z", Parse("%Y-%m-%d %H:%M", "2024-11-03 01:30", newYork));
+    }
+
+    [Fact]
+    public void DaylightSavingOverlap_EastOfUtc_IsTheEarlierInstant()
+    {
+        // 2024-10-27 02:30 happens twice in Berlin: in CEST (00:30Z), then in CET (01:30Z).
+        Assert.True(TimeZones.TryParse("Europe/Berlin", out var berlin, out _));
+        Assert.Equal("2024-10-27T00:30:00.000000000Z", Parse("%Y-%m-%d %H:%M", "2024-10-27 02:30", berlin));
+        Assert.Equal("2024-07-01T10:00:00.000000000Z", Parse("%Y-%m-%d %H:%M", "2024-07-01 12:00", berlin));
     }
 }
