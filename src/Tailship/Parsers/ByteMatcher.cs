@@ -8,6 +8,7 @@ namespace Tailship.Parsers;
 /// Runs a regex (compiled by <see cref="RubyRegex"/>) over UTF-8 bytes and turns its named groups into record fields
 /// that point into one copy of the line, so invalid UTF-8 survives untouched. The subject string is the bytes as
 /// Latin-1, one char per byte, which makes char offsets byte offsets. Group names are read once, in pattern order.
+/// A match that runs past the parser's <c>timeout</c> counts as no match (Fluentd also gives up on the line).
 /// </summary>
 internal sealed class ByteMatcher
 {
@@ -52,10 +53,17 @@ internal sealed class ByteMatcher
         {
             Span<char> chars = stackalloc char[text.Length];
             Encoding.Latin1.GetChars(text, chars);
-            return _regex.IsMatch(chars);
+            try
+            {
+                return _regex.IsMatch(chars);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                return false;
+            }
         }
 
-        return _regex.IsMatch(ToSubject(text));
+        return Run(ToSubject(text)) is not null;
     }
 
     /// <summary>
@@ -64,8 +72,8 @@ internal sealed class ByteMatcher
     /// </summary>
     public bool TryMatch(byte[] line, int length, Record record)
     {
-        var match = _regex.Match(ToSubject(line.AsSpan(0, length)));
-        if (!match.Success)
+        var match = Run(ToSubject(line.AsSpan(0, length)));
+        if (match is null)
         {
             return false;
         }
@@ -85,8 +93,8 @@ internal sealed class ByteMatcher
     /// <summary>Matches and reports each named group's byte range (start, length), or (-1, 0) when it did not take part.</summary>
     public bool TryMatch(ReadOnlySpan<byte> line, Span<(int Start, int Length)> groups)
     {
-        var match = _regex.Match(ToSubject(line));
-        if (!match.Success)
+        var match = Run(ToSubject(line));
+        if (match is null)
         {
             return false;
         }
@@ -101,4 +109,18 @@ internal sealed class ByteMatcher
     }
 
     public int IndexOf(string name) => Array.IndexOf(_groupNames, name);
+
+    private Match? Run(string subject)
+    {
+        try
+        {
+            var match = _regex.Match(subject);
+            return match.Success ? match : null;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // The caller reports the line as not parsed; the timeout bounds a pathological pattern's cost.
+            return null;
+        }
+    }
 }

@@ -31,7 +31,7 @@ internal static class ParserCommon
         ParamSpec.String("null_value_pattern", null, "Regexp: string values it matches become null."),
         ParamSpec.Bool("null_empty_string", false, "Empty string values become null."),
         ParamSpec.Bool("estimate_current_event", true, "Use the read time when the record has no time field; when false such a record is dropped."),
-        ParamSpec.Time("timeout", null, "Fluentd's per-line parse timeout; accepted and ignored (regexes here cannot hang the reader).") ,
+        ParamSpec.Time("timeout", null, "Longest a regexp may spend on one line (regexp, multiline and their presets); past it the line counts as not parsed. No limit by default."),
     ];
 
     /// <summary>Builds the shared part of a parser from its bound section; every problem goes into <paramref name="diagnostics"/>.</summary>

@@ -24,7 +24,7 @@ internal static class RubyRegex
     /// Reads a config value of Fluentd's regexp type: <c>/pattern/flags</c> (flags <c>i</c>, <c>m</c>, <c>x</c>) or a bare
     /// pattern.
     /// </summary>
-    public static bool TryParseLiteral(string text, out Regex? regex, out string? error)
+    public static bool TryParseLiteral(string text, out Regex? regex, out string? error, TimeSpan? timeout = null)
     {
         var ignoreCase = false;
         var dotAll = false;
@@ -63,10 +63,10 @@ internal static class RubyRegex
             pattern = text[1..close];
         }
 
-        return TryCreate(pattern, ignoreCase, dotAll, extended, out regex, out error);
+        return TryCreate(pattern, ignoreCase, dotAll, extended, out regex, out error, timeout);
     }
 
-    public static bool TryCreate(string pattern, bool ignoreCase, bool dotAll, bool extended, out Regex? regex, out string? error)
+    public static bool TryCreate(string pattern, bool ignoreCase, bool dotAll, bool extended, out Regex? regex, out string? error, TimeSpan? timeout = null)
     {
         regex = null;
         if (!TryTranslate(pattern, out var translated, out var hasNamedGroups, out error))
@@ -97,7 +97,7 @@ internal static class RubyRegex
 
         try
         {
-            regex = new Regex(translated, options);
+            regex = new Regex(translated, options, timeout is { } t && t > TimeSpan.Zero ? t : Regex.InfiniteMatchTimeout);
             return true;
         }
         catch (ArgumentException ex)

@@ -101,4 +101,14 @@ public sealed class RubyRegexTests
         Assert.Null(ParserHarness.TryCreate("@type regexp", diagnostics));
         Assert.Contains(diagnostics.Items, d => d.Message.Contains("missing required parameter 'expression'", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Timeout_TurnsARunawayMatchIntoNoMatch()
+    {
+        var parser = ParserHarness.Create("@type regexp\nexpression /^(?<a>(x+x+)+y)$/\ntimeout 0.05");
+        var line = Encoding.ASCII.GetBytes(new string('x', 5000));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.False(parser.Parse(line, ParserHarness.ReadTime, (_, _) => Assert.Fail("no event expected")));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10));
+    }
 }

@@ -81,7 +81,7 @@ internal sealed class MultilineParser : IMultilineParser
         ByteMatcher? matcher = null;
         if (ok)
         {
-            if (!RubyRegex.TryCreate(joined.ToString(), ignoreCase: false, dotAll: true, extended: false, out var regex, out var error))
+            if (!RubyRegex.TryCreate(joined.ToString(), ignoreCase: false, dotAll: true, extended: false, out var regex, out var error, cfg.GetTimeOrNull("timeout")))
             {
                 diagnostics.Error(cfg.LocationOf("format1"), error!);
                 ok = false;

@@ -63,7 +63,7 @@ internal sealed class RegexpParser : IParser
             return null;
         }
 
-        if (!RubyRegex.TryParseLiteral(text, out var regex, out var error))
+        if (!RubyRegex.TryParseLiteral(text, out var regex, out var error, cfg.GetTimeOrNull("timeout")))
         {
             diagnostics.Error(cfg.LocationOf(name), error!);
             return null;
