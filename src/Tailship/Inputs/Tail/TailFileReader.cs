@@ -73,6 +73,9 @@ internal sealed class TailFileReader : IDisposable
     /// <summary>File offset just after the last complete line handed out or dropped.</summary>
     public long LineStartOffset { get; private set; }
 
+    /// <summary>True when <see cref="LineStartOffset"/> was reached by framing a line, so the byte before it is an LF.</summary>
+    public bool AtFramedBoundary { get; private set; }
+
     /// <summary>How far the file has been read (including a held partial line).</summary>
     public long ReadOffset => _readOffset;
 
@@ -131,12 +134,14 @@ internal sealed class TailFileReader : IDisposable
             _discarded = 0;
             _start += consumed;
             LineStartOffset += total;
+            AtFramedBoundary = true;
             sink.OnLineTooLong(total);
             return true;
         }
 
         _start += consumed;
         LineStartOffset += consumed;
+        AtFramedBoundary = true;
         if (_maxLineSize > 0 && consumed > _maxLineSize)
         {
             sink.OnLineTooLong(consumed);
@@ -182,6 +187,21 @@ internal sealed class TailFileReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// False when the byte before <see cref="LineStartOffset"/> is no longer the LF this reader framed there: the file
+    /// was truncated and written past the old offset between two looks (a size check alone cannot see that).
+    /// </summary>
+    public bool BoundaryIntact()
+    {
+        if (!AtFramedBoundary || LineStartOffset == 0)
+        {
+            return true;
+        }
+
+        Span<byte> one = stackalloc byte[1];
+        return RandomAccess.Read(Handle, one, LineStartOffset - 1) == 1 && one[0] == (byte)'\n';
+    }
+
     /// <summary>Starts over at <paramref name="offset"/> (after a truncation, or to re-read lines the router refused).</summary>
     public void Reset(long offset)
     {
@@ -190,6 +210,7 @@ internal sealed class TailFileReader : IDisposable
         _discarded = 0;
         _readOffset = offset;
         LineStartOffset = offset;
+        AtFramedBoundary = false;
     }
 
     public void Dispose()

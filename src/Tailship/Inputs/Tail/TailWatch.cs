@@ -67,11 +67,24 @@ internal sealed class TailWatch : ILineSink
 
     public Task Completion { get; private set; } = Task.CompletedTask;
 
+    /// <summary>
+    /// Opens the file now, so that where reading starts (the end, for a file found at start) is fixed when the
+    /// input's start returns, then starts the loop. An open that fails is retried by the loop.
+    /// </summary>
     public void Start()
     {
         foreach (var notifier in _rt.Notifiers)
         {
             _subscriptions.Add(notifier.Watch(_path, Wake));
+        }
+
+        try
+        {
+            TryOpen();
+        }
+        catch (IOException)
+        {
+            // The loop's first pass opens it again and reports what goes wrong.
         }
 
         Completion = Task.Run(RunAsync);
@@ -188,6 +201,13 @@ internal sealed class TailWatch : ILineSink
             {
                 i++;
             }
+        }
+
+        if (_current is not null && _current.PendingBytes == 0 && !_current.BoundaryIntact())
+        {
+            // Truncated and rewritten beyond the old offset since the last look: start over instead of reading
+            // from the middle of someone else's line.
+            Truncated(_current, _current.LineStartOffset);
         }
 
         if (_current is not null && !await PumpAsync(_current, stop).ConfigureAwait(false))
