@@ -73,6 +73,15 @@ internal sealed class TailFileReader : IDisposable
     /// <summary>File offset just after the last complete line handed out or dropped.</summary>
     public long LineStartOffset { get; private set; }
 
+    /// <summary>File offset of the line being handed to the sink (valid during <see cref="ILineSink.OnLine"/>).</summary>
+    public long LastLineStart { get; private set; }
+
+    /// <summary>Lines held for an incomplete multi-line or partial event; null when the parser needs none.</summary>
+    public HeldLines? Held { get; init; }
+
+    /// <summary>Where a position may be saved: before held lines, else after the last complete line.</summary>
+    public long CommittableOffset => Held?.HeldFrom is { } from && from < LineStartOffset ? from : LineStartOffset;
+
     /// <summary>True when <see cref="LineStartOffset"/> was reached by framing a line, so the byte before it is an LF.</summary>
     public bool AtFramedBoundary { get; private set; }
 
@@ -140,6 +149,7 @@ internal sealed class TailFileReader : IDisposable
         }
 
         _start += consumed;
+        LastLineStart = LineStartOffset;
         LineStartOffset += consumed;
         AtFramedBoundary = true;
         if (_maxLineSize > 0 && consumed > _maxLineSize)
@@ -211,6 +221,7 @@ internal sealed class TailFileReader : IDisposable
         _readOffset = offset;
         LineStartOffset = offset;
         AtFramedBoundary = false;
+        Held?.Reset();
     }
 
     public void Dispose()

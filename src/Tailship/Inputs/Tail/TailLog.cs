@@ -58,4 +58,7 @@ internal static partial class TailLog
 
     [LoggerMessage(3017, LogLevel.Warning, "{Path}: the parser failed on a line: {Message} ({Suppressed} more such warnings suppressed)")]
     public static partial void ParserFailed(ILogger logger, string path, string message, long suppressed);
+
+    [LoggerMessage(3018, LogLevel.Warning, "{Path}: got incomplete line before first line: {Line} ({Suppressed} more such warnings suppressed)")]
+    public static partial void BeforeFirstLine(ILogger logger, string path, string line, long suppressed);
 }

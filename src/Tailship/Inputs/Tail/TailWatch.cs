@@ -1,6 +1,8 @@
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 using Tailship.Events;
+using Tailship.Parsers;
+using Tailship.Parsers.Cri;
 
 namespace Tailship.Inputs.Tail;
 
@@ -31,6 +33,7 @@ internal sealed class TailWatch : ILineSink
     private volatile string _path;
     private string _appliedPath;
     private TailFileReader? _current;
+    private TailFileReader? _active; // the reader whose lines OnLine receives
     private EventTime _readTime;
     private string _tag;
     private RecordValue _pathValue;
@@ -194,6 +197,8 @@ internal sealed class TailWatch : ILineSink
 
             if (now >= deadline)
             {
+                // The rotated file gets no more lines: what it still holds is complete as it is.
+                await ReleaseHeldAsync(reader, stop).ConfigureAwait(false);
                 reader.Dispose();
                 _draining.RemoveAt(i);
             }
@@ -215,6 +220,12 @@ internal sealed class TailWatch : ILineSink
             return false;
         }
 
+        if (_current?.Held is { GroupLength: > 0 } held && _rt.Options.MultilineFlushInterval is { } flushAfter
+            && now - held.LastLineAt >= flushAfter)
+        {
+            await ReleaseHeldAsync(_current, stop).ConfigureAwait(false);
+        }
+
         if (_rt.Options.FollowInodes)
         {
             CheckByInode();
@@ -227,7 +238,13 @@ internal sealed class TailWatch : ILineSink
         var unmatchedSince = Interlocked.Read(ref _unmatchedSinceTicks);
         if (unmatchedSince >= 0 && now.UtcTicks - unmatchedSince >= _rt.Options.RotateWait.Ticks)
         {
-            return true; // no longer listed for rotate_wait: everything readable was read above
+            // No longer listed for rotate_wait: everything readable was read above.
+            foreach (var reader in _draining.Select(d => d.Reader).Append(_current).OfType<TailFileReader>())
+            {
+                await ReleaseHeldAsync(reader, stop).ConfigureAwait(false);
+            }
+
+            return true;
         }
 
         return !_rt.Options.FollowInodes && _current is null && _draining.Count == 0 && _missing;
@@ -259,6 +276,7 @@ internal sealed class TailWatch : ILineSink
             }
 
             _readTime = EventTime.Now(_rt.Time);
+            _active = reader;
             var outcome = reader.Read(this, _rt.Options.ReadLinesLimit, allowance, out _, out var bytes);
             _windowBytes += bytes;
             await FlushAsync(reader, stop).ConfigureAwait(false);
@@ -299,11 +317,39 @@ internal sealed class TailWatch : ILineSink
             _batch.Clear();
         }
 
-        if (reader.LineStartOffset != reader.AcceptedOffset)
+        var committable = reader.CommittableOffset;
+        if (committable != reader.AcceptedOffset)
         {
-            reader.AcceptedOffset = reader.LineStartOffset;
+            reader.AcceptedOffset = committable;
             Checkpoint(reader);
         }
+    }
+
+    /// <summary>Parses and emits what a reader holds (a multi-line group, partial lines), as complete events.</summary>
+    private async Task ReleaseHeldAsync(TailFileReader reader, CancellationToken stop)
+    {
+        if (reader.Held is not { } held || held.HeldFrom is null)
+        {
+            return;
+        }
+
+        _readTime = EventTime.Now(_rt.Time);
+        if (held.GroupLength > 0)
+        {
+            ParseOne(held.Group);
+        }
+
+        if (held.Cri is { } cri)
+        {
+            foreach (var line in cri.Flush())
+            {
+                ParseOne(line);
+            }
+        }
+
+        held.ClearGroup();
+        held.HeldFrom = null;
+        await FlushAsync(reader, stop).ConfigureAwait(false);
     }
 
     private void Checkpoint(TailFileReader reader) =>
@@ -454,7 +500,10 @@ internal sealed class TailWatch : ILineSink
 
         var initial = !_opened;
         var offset = StartOffset(stat, initial);
-        _current = new TailFileReader(handle, _path, stat.Inode, offset, _rt.Positions.NextGeneration(), _rt.Options.MaxLineSize);
+        _current = new TailFileReader(handle, _path, stat.Inode, offset, _rt.Positions.NextGeneration(), _rt.Options.MaxLineSize)
+        {
+            Held = NewHeldLines(),
+        };
         _opened = true;
         _rt.Warnings.Forget("perm:" + _path);
         TailLog.Following(_rt.Logger, _path, stat.Inode, offset);
@@ -463,6 +512,13 @@ internal sealed class TailWatch : ILineSink
             Checkpoint(_current); // a start position covers no line that was not meant to be skipped
         }
     }
+
+    private HeldLines? NewHeldLines() => _rt.Parser switch
+    {
+        CriParser => new HeldLines(new CriPartialAssembler(_rt.Options.MaxLineSize is > 0 and < int.MaxValue ? (int)_rt.Options.MaxLineSize : 16 * 1024 * 1024)),
+        IMultilineParser { HasFirstLine: true } => new HeldLines(null),
+        _ => null,
+    };
 
     /// <summary>Where reading starts: the saved offset for this inode, else the end (a file found at start), else 0.</summary>
     private long StartOffset(FileStat stat, bool initial)
@@ -516,6 +572,11 @@ internal sealed class TailWatch : ILineSink
         if (_throttledUntil is { } until)
         {
             Consider(until);
+        }
+
+        if (_current?.Held is { GroupLength: > 0 } held && _rt.Options.MultilineFlushInterval is { } flushAfter)
+        {
+            Consider(held.LastLineAt + flushAfter);
         }
 
         var since = Interlocked.Read(ref _unmatchedSinceTicks);
@@ -580,6 +641,58 @@ internal sealed class TailWatch : ILineSink
     public void OnLine(ReadOnlySpan<byte> line)
     {
         var text = _rt.Options.FromEncoding is { } from ? Convert(from, line) : line;
+        var held = _active?.Held;
+        if (held is null)
+        {
+            ParseOne(text);
+            return;
+        }
+
+        var lineStart = _active!.LastLineStart;
+        if (held.Cri is { } cri)
+        {
+            var wasHolding = cri.BufferedBytes > 0;
+            if (!cri.Add(text, out var complete))
+            {
+                held.HeldFrom ??= lineStart;
+                return;
+            }
+
+            if (cri.BufferedBytes == 0)
+            {
+                held.HeldFrom = null;
+            }
+            else if (!wasHolding)
+            {
+                held.HeldFrom ??= lineStart;
+            }
+
+            ParseOne(complete);
+            return;
+        }
+
+        var multiline = (IMultilineParser)_rt.Parser;
+        if (multiline.IsFirstLine(text))
+        {
+            if (held.GroupLength > 0)
+            {
+                ParseOne(held.Group);
+            }
+
+            held.StartGroup(text, lineStart, _rt.Time.GetUtcNow());
+        }
+        else if (held.GroupLength > 0)
+        {
+            held.AddToGroup(text, _rt.Time.GetUtcNow());
+        }
+        else if (_rt.Warnings.ShouldLog("firstline:" + _path, out var suppressed))
+        {
+            TailLog.BeforeFirstLine(_rt.Logger, _path, Inspect(text), suppressed);
+        }
+    }
+
+    private void ParseOne(ReadOnlySpan<byte> text)
+    {
         bool matched;
         try
         {

@@ -196,7 +196,8 @@ internal sealed class TailHarness : IAsyncDisposable
 
     public string PathOf(string name) => Path.Combine(Dir, name);
 
-    public static PluginRegistry Registry() => new PluginRegistry().Add(TailInput.Descriptor).Add(TestLineParser.Descriptor);
+    /// <summary>The real plugins, with <c>none</c> replaced by the test parser (it can reject lines on demand).</summary>
+    public static PluginRegistry Registry() => BuiltinPlugins.CreateRegistry().Add(TestLineParser.Descriptor);
 
     /// <summary>A <c>&lt;source&gt;</c> section from key/value pairs (a <c>&lt;parse&gt; @type none</c> is added unless <c>format</c> is given).</summary>
     public static ConfigSection Section(params (string Key, string Value)[] parameters)
@@ -212,7 +213,11 @@ internal sealed class TailHarness : IAsyncDisposable
         if (!parameters.Any(p => p.Key == "format"))
         {
             var parse = new ConfigSection("parse", string.Empty, loc);
-            parse.Params.Add(new ConfigParam("@type", "none", loc, loc));
+            if (!parameters.Any(p => p.Key == "parse.@type"))
+            {
+                parse.Params.Add(new ConfigParam("@type", "none", loc, loc));
+            }
+
             foreach (var (key, value) in parameters.Where(p => p.Key.StartsWith("parse.", StringComparison.Ordinal)))
             {
                 parse.Params.Add(new ConfigParam(key["parse.".Length..], value, loc, loc));
