@@ -1,6 +1,7 @@
 using System.Text;
 using Tailship.Config;
 using Tailship.Plugins;
+using Tailship.Text;
 
 namespace Tailship.Inputs.Tail;
 
@@ -115,11 +116,18 @@ internal sealed partial class TailInput
             ok = false;
         }
 
-        TimeZoneInfo? zone = null;
-        if (cfg.GetString("path_timezone") is { } zoneText && !PathStrftime.TryParseZone(zoneText, out zone))
+        TimeZoneSpec? zone = null;
+        if (cfg.GetString("path_timezone") is { } zoneText)
         {
-            diagnostics.Error(cfg.LocationOf("path_timezone"), $"unknown time zone '{zoneText}'; use +09:00, -0800 or an id such as Asia/Tokyo");
-            ok = false;
+            if (TimeZones.TryParse(zoneText, out var parsed, out var zoneError))
+            {
+                zone = parsed;
+            }
+            else
+            {
+                diagnostics.Error(cfg.LocationOf("path_timezone"), $"path_timezone: {zoneError}");
+                ok = false;
+            }
         }
 
         var linesLimit = cfg.GetInt("read_lines_limit");

@@ -1,5 +1,6 @@
 using System.Text;
 using Tailship.Config;
+using Tailship.Text;
 
 namespace Tailship.Inputs.Tail;
 
@@ -10,7 +11,8 @@ internal sealed record TailOptions
 
     public IReadOnlyList<string> ExcludePaths { get; init; } = [];
 
-    public TimeZoneInfo? PathTimeZone { get; init; }
+    /// <summary><c>path_timezone</c>; null: the local zone (TZ).</summary>
+    public TimeZoneSpec? PathTimeZone { get; init; }
 
     public required string Tag { get; init; }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Tailship.Text;
 
 namespace Tailship.Inputs.Tail;
 
@@ -15,7 +16,8 @@ internal sealed class TailPathExpander
 {
     private readonly IReadOnlyList<string> _patterns;
     private readonly IReadOnlyList<string> _excludes;
-    private readonly TimeZoneInfo _zone;
+    private readonly TimeZoneSpec _zone;
+    private readonly Dictionary<string, Strftime> _formats = new(StringComparer.Ordinal);
     private readonly TimeSpan? _recentlyModified;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -26,7 +28,7 @@ internal sealed class TailPathExpander
     {
         _patterns = options.Paths;
         _excludes = options.ExcludePaths;
-        _zone = options.PathTimeZone ?? TimeZoneInfo.Local;
+        _zone = options.PathTimeZone ?? TimeZones.Local();
         _recentlyModified = options.LimitRecentlyModified;
         _time = time;
         _logger = logger;
@@ -36,10 +38,10 @@ internal sealed class TailPathExpander
     /// <summary>The directories holding the patterns' literal prefixes, for change notification of new files.</summary>
     public IEnumerable<string> WatchedDirectories()
     {
-        var now = TimeZoneInfo.ConvertTime(_time.GetUtcNow(), _zone);
+        var now = _time.GetUtcNow();
         foreach (var pattern in _patterns)
         {
-            var expanded = Path.GetFullPath(PathStrftime.Format(pattern, now));
+            var expanded = Path.GetFullPath(Format(pattern, now));
             var dir = Path.GetDirectoryName(expanded);
             while (dir is not null && Glob.HasWildcard(dir))
             {
@@ -55,11 +57,11 @@ internal sealed class TailPathExpander
 
     public List<FoundFile> Expand()
     {
-        var now = TimeZoneInfo.ConvertTime(_time.GetUtcNow(), _zone);
+        var now = _time.GetUtcNow();
         var excluded = new HashSet<string>(StringComparer.Ordinal);
         foreach (var exclude in _excludes)
         {
-            foreach (var p in Matches(PathStrftime.Format(exclude, now), literalWarns: false))
+            foreach (var p in Matches(Format(exclude, now), literalWarns: false))
             {
                 excluded.Add(p);
             }
@@ -69,7 +71,7 @@ internal sealed class TailPathExpander
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var pattern in _patterns)
         {
-            var expanded = PathStrftime.HasDirectives(pattern) ? PathStrftime.Format(pattern, now) : pattern;
+            var expanded = Format(pattern, now);
             var literal = !Glob.HasWildcard(expanded);
             foreach (var path in Matches(expanded, literal))
             {
@@ -111,6 +113,23 @@ internal sealed class TailPathExpander
         }
 
         return found;
+    }
+
+    /// <summary>Expands strftime directives in <c>path_timezone</c>; a path without <c>%</c> is returned as it is.</summary>
+    private string Format(string pattern, DateTimeOffset now)
+    {
+        if (!pattern.Contains('%', StringComparison.Ordinal))
+        {
+            return pattern;
+        }
+
+        if (!_formats.TryGetValue(pattern, out var format))
+        {
+            format = Strftime.Compile(pattern);
+            _formats[pattern] = format;
+        }
+
+        return format.Format(now, _zone);
     }
 
     private List<string> Matches(string pattern, bool literalWarns)
