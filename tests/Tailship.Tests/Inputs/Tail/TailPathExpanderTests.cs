@@ -82,6 +82,15 @@ public sealed class TailPathExpanderTests : IDisposable
     }
 
     [Fact]
+    public void LimitRecentlyModified_LeavesOutOldFiles()
+    {
+        var old = Touch("old.log");
+        File.SetLastWriteTimeUtc(old, DateTime.UtcNow.AddHours(-2));
+        var fresh = Touch("fresh.log");
+        Assert.Equal([fresh], Expand(("path", $"{_dir}/*.log"), ("limit_recently_modified", "1h")));
+    }
+
+    [Fact]
     public void Directories_AreNotTailed()
     {
         Directory.CreateDirectory(Path.Combine(_dir, "dir.log"));
