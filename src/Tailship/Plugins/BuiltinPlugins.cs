@@ -9,6 +9,7 @@ public static class BuiltinPlugins
 
         // One line per plugin, grouped by kind; keep each group in alphabetical order.
         // Inputs
+        registry.Add(Inputs.Tail.TailInput.Descriptor);
 
         // Outputs
         registry.Add(Outputs.Copy.CopyOutput.Descriptor);
