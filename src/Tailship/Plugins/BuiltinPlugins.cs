@@ -13,6 +13,7 @@ public static class BuiltinPlugins
         // Outputs
 
         // Filters
+        registry.Add(Filters.Grep.GrepFilter.Descriptor);
 
         // Parsers
 
