@@ -14,6 +14,7 @@ public static class BuiltinPlugins
 
         // Filters
         registry.Add(Filters.Grep.GrepFilter.Descriptor);
+        registry.Add(Filters.RecordTransformer.RecordTransformerFilter.Descriptor);
 
         // Parsers
 
