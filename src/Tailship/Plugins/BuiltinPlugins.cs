@@ -1,3 +1,5 @@
+using Tailship.Config;
+
 namespace Tailship.Plugins;
 
 /// <summary>The plugins that ship with Tailship. Each plugin declares itself once, in a static descriptor.</summary>
@@ -9,6 +11,7 @@ public static class BuiltinPlugins
 
         // One line per plugin, grouped by kind; keep each group in alphabetical order.
         // Inputs
+        registry.Add(Inputs.Sample.SampleInput.Descriptor).AddAlias(PluginKind.Input, "dummy", "sample");
 
         // Outputs
 
