@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using Tailship.Events;
+using Tailship.Text;
 
 namespace Tailship.Filters.RecordTransformer;
 
@@ -10,7 +11,7 @@ namespace Tailship.Filters.RecordTransformer;
 /// </summary>
 internal sealed class ExpansionScope
 {
-    private readonly TimeZoneInfo _zone;
+    private readonly TimeZoneSpec _zone;
     private readonly RecordValue _tag;
     private readonly RecordValue[] _parts;
     private readonly RecordValue[] _prefixes;
@@ -20,7 +21,7 @@ internal sealed class ExpansionScope
     private RecordValue? _timeText;
     private Record _record = new();
 
-    public ExpansionScope(string tag, string hostname, TimeZoneInfo zone)
+    public ExpansionScope(string tag, string hostname, TimeZoneSpec zone)
     {
         _zone = zone;
         _tag = RecordValue.From(tag);
@@ -69,13 +70,13 @@ internal sealed class ExpansionScope
     }
 
     /// <summary>Ruby's <c>Time#to_s</c> in the given zone: <c>2024-01-01 10:00:00 +0000</c>.</summary>
-    public static string RubyTimeToS(EventTime time, TimeZoneInfo zone)
+    public static string RubyTimeToS(EventTime time, TimeZoneSpec zone)
     {
-        var local = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeSeconds(time.Seconds), zone);
-        var offset = local.Offset;
-        var sign = offset < TimeSpan.Zero ? '-' : '+';
-        var abs = offset.Duration();
-        return string.Create(CultureInfo.InvariantCulture, $"{local:yyyy-MM-dd HH:mm:ss} {sign}{abs.Hours:D2}{abs.Minutes:D2}");
+        var offset = zone.GetOffsetSeconds(time.Seconds);
+        var local = DateTime.UnixEpoch.AddSeconds(time.Seconds + offset);
+        var sign = offset < 0 ? '-' : '+';
+        var abs = Math.Abs(offset);
+        return string.Create(CultureInfo.InvariantCulture, $"{local:yyyy-MM-dd HH:mm:ss} {sign}{abs / 3600:D2}{abs / 60 % 60:D2}");
     }
 
     public void ClearUnknown() => LastUnknown = null;

@@ -43,7 +43,7 @@ internal sealed partial class RecordTransformerFilter : IFilter
 
     private readonly RecordTransformerOptions _options;
     private readonly string _hostname;
-    private readonly TimeZoneInfo _zone;
+    private readonly TimeZoneSpec _zone;
     private readonly IEventRouter _router;
     private readonly ILogger _logger;
 
@@ -51,7 +51,7 @@ internal sealed partial class RecordTransformerFilter : IFilter
     {
         _options = options;
         _hostname = context.Hostname;
-        _zone = context.Time.LocalTimeZone;
+        _zone = LocalZone.Of(context.Time);
         _router = context.Router;
         _logger = context.CreateLogger("Tailship.Filters.RecordTransformer");
     }
