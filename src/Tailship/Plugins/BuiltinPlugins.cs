@@ -14,6 +14,7 @@ public static class BuiltinPlugins
         registry.Add(Inputs.Sample.SampleInput.Descriptor).AddAlias(PluginKind.Input, "dummy", "sample");
 
         // Outputs
+        registry.Add(Outputs.File.FileOutput.Descriptor);
         registry.Add(Outputs.Stdout.StdoutOutput.Descriptor);
 
         // Filters
