@@ -1,5 +1,8 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using Tailship.Events;
+using Tailship.Formatters;
 using Tailship.Text;
 using Record = Tailship.Events.Record;
 
@@ -26,5 +29,10 @@ public static class Records
     }
 
     /// <summary>A record as Ruby-style inspect text, which shows types (strings quoted) for assertions.</summary>
-    public static string Show(Record record) => RubyText.Inspect(RecordValue.FromMap(record));
+    public static string Show(Record record)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        RubyText.WriteHashInspect(record, buffer);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }

@@ -142,7 +142,7 @@ internal sealed partial class GrepFilter : IFilter
 
         if (value.Kind != RecordValueKind.String)
         {
-            return expression.Pattern.IsMatch(RubyText.ToS(value));
+            return expression.Pattern.IsMatch(RubyConversions.ToS(value));
         }
 
         if (!value.IsUtf8Bytes)
@@ -155,10 +155,10 @@ internal sealed partial class GrepFilter : IFilter
 
     private static bool IsMatchUtf8(Regex pattern, ReadOnlySpan<byte> utf8)
     {
-        var chars = ArrayPool<char>.Shared.Rent(RubyText.ScrubbingUtf8.GetMaxCharCount(utf8.Length));
+        var chars = ArrayPool<char>.Shared.Rent(RubyConversions.ScrubbingUtf8.GetMaxCharCount(utf8.Length));
         try
         {
-            var count = RubyText.ScrubbingUtf8.GetChars(utf8, chars);
+            var count = RubyConversions.ScrubbingUtf8.GetChars(utf8, chars);
             return pattern.IsMatch(chars.AsSpan(0, count));
         }
         finally

@@ -155,7 +155,7 @@ internal sealed partial class RecordTransformerFilter : IFilter
     internal static bool TryTimeFromValue(RecordValue value, out EventTime time, out string? error)
     {
         time = default;
-        if (!RubyText.TryToF(value, out var seconds))
+        if (!RubyConversions.TryToF(value, out var seconds))
         {
             error = $"a {value.Kind.ToString().ToLowerInvariant()} value has no numeric time";
             return false;
@@ -163,7 +163,7 @@ internal sealed partial class RecordTransformerFilter : IFilter
 
         if (double.IsNaN(seconds) || double.IsInfinity(seconds) || Math.Abs(seconds) >= 9.2e9)
         {
-            error = $"{RubyText.ToS(RecordValue.From(seconds))} is out of the range of event times";
+            error = $"{RubyConversions.ToS(RecordValue.From(seconds))} is out of the range of event times";
             return false;
         }
 

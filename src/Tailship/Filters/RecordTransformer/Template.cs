@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Text.Unicode;
 using Tailship.Events;
 using Tailship.Text;
 
@@ -116,11 +117,14 @@ internal abstract partial class Template
             for (var i = 0; i < _placeholders.Length; i++)
             {
                 output.Write(_literals[i]);
-                RubyText.AppendToS(scope.Resolve(_placeholders[i]), output);
+                Formatters.RubyText.WriteToS(scope.Resolve(_placeholders[i]), output);
             }
 
             output.Write(_literals[^1]);
-            return RecordValue.FromUtf8(output.WrittenSpan.ToArray());
+
+            // Text is a string; bytes that are not UTF-8 (copied from a record value) are kept as they are.
+            var bytes = output.WrittenSpan;
+            return Utf8.IsValid(bytes) ? RecordValue.From(Encoding.UTF8.GetString(bytes)) : RecordValue.FromUtf8(bytes.ToArray());
         }
 
         /// <summary>The expansion as a map key (always text).</summary>
@@ -132,7 +136,7 @@ internal abstract partial class Template
             }
 
             var value = Expand(scope);
-            return value.Kind == RecordValueKind.String ? value.AsString! : RubyText.ToS(value);
+            return value.Kind == RecordValueKind.String ? value.AsString! : RubyConversions.ToS(value);
         }
     }
 
