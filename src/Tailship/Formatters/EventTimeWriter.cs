@@ -33,6 +33,9 @@ internal sealed class EventTimeWriter
 
     public TimeZoneSpec Zone => _zone;
 
+    /// <summary>True when the rendering depends only on the whole second (callers may cache what they build on it).</summary>
+    public bool IsPerSecond => _cacheable || _type == TimeType.Unixtime;
+
     /// <summary>An upper bound on the bytes of one time.</summary>
     public int MaxLength => Math.Max(_format.MaxLength, RubyFloatWriter.MaxLength);
 
@@ -63,14 +66,14 @@ internal sealed class EventTimeWriter
         var entry = _last;
         if (entry is null || entry.Seconds != seconds)
         {
-            var bytes = new byte[_format.MaxLength];
-            var length = _format.Format(CivilTime.From(time, _zone), bytes);
-            entry = new CacheEntry(seconds, bytes, length);
+            var length = _format.Format(CivilTime.From(time, _zone), destination);
+            entry = new CacheEntry(seconds, destination[..length].ToArray());
             _last = entry;
+            return length;
         }
 
-        entry.Bytes.AsSpan(0, entry.Length).CopyTo(destination);
-        return entry.Length;
+        entry.Bytes.CopyTo(destination);
+        return entry.Bytes.Length;
     }
 
     /// <summary>
@@ -92,5 +95,5 @@ internal sealed class EventTimeWriter
         return Encoding.UTF8.GetString(buffer[..Write(time, buffer)]);
     }
 
-    private sealed record CacheEntry(long Seconds, byte[] Bytes, int Length);
+    private sealed record CacheEntry(long Seconds, byte[] Bytes);
 }

@@ -66,7 +66,16 @@ internal sealed partial class Strftime
                 Offset(ref w, t.OffsetSeconds, s.Colons);
                 break;
             case 'Z':
-                Text(ref w, s, System.Text.Encoding.ASCII.GetBytes(t.ZoneAbbreviation));
+                // Ruby: the change-case flag makes a zone name lower case. Names are short ASCII ("UTC", "JST").
+                var zone = t.ZoneAbbreviation.AsSpan();
+                Span<byte> name = stackalloc byte[16];
+                var n = System.Text.Encoding.ASCII.GetBytes(zone[..Math.Min(zone.Length, name.Length)], name);
+                if ((s.Flags & Flags.ChangeCase) != 0)
+                {
+                    System.Text.Ascii.ToLowerInPlace(name[..n], out _);
+                }
+
+                Text(ref w, s with { Flags = s.Flags & ~Flags.ChangeCase }, name[..n]);
                 break;
             case 'a':
                 Text(ref w, s, DayAbbreviations[(int)t.DayOfWeek]);
@@ -179,7 +188,7 @@ internal sealed partial class Strftime
         w.Write((byte)('0' + (value % 10)));
     }
 
-    private static void Text(ref SpanWriter w, in Segment s, ReadOnlySpan<byte> text)
+    private static void Text(ref SpanWriter w, in Segment s, scoped ReadOnlySpan<byte> text)
     {
         var pad = (s.Flags & Flags.Zero) != 0 ? (byte)'0' : (byte)' ';
         if ((s.Flags & Flags.NoPad) == 0)

@@ -39,6 +39,7 @@ public sealed class StrftimeTests
     [InlineData("%:z", "+00:00")]
     [InlineData("%::z", "+00:00:00")]
     [InlineData("%Z", "UTC")]
+    [InlineData("%#Z", "utc")]
     [InlineData("%a", "Tue")]
     [InlineData("%^a", "TUE")]
     [InlineData("%A", "Tuesday")]

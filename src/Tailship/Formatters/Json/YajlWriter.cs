@@ -23,6 +23,9 @@ internal static class YajlWriter
     private static readonly SearchValues<byte> NeedsEscape = SearchValues.Create(
         "\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000B\f\r\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\"\\"u8);
 
+    /// <summary>Strings up to this many bytes are written with one buffer reservation when nothing needs escaping.</summary>
+    private const int FastPathLimit = 4096;
+
     public static void WriteRecord(Record record, IBufferWriter<byte> output)
     {
         var count = record.Count;
@@ -87,6 +90,17 @@ internal static class YajlWriter
     /// <summary>A quoted, escaped string from UTF-8 bytes (invalid sequences copied unchanged).</summary>
     public static void WriteString(ReadOnlySpan<byte> utf8, IBufferWriter<byte> output)
     {
+        // Fast path, the usual case: nothing to escape, so quote and copy with one reservation.
+        if (utf8.Length <= FastPathLimit && utf8.IndexOfAny(NeedsEscape) < 0)
+        {
+            var span = output.GetSpan(utf8.Length + 2);
+            span[0] = (byte)'"';
+            utf8.CopyTo(span[1..]);
+            span[utf8.Length + 1] = (byte)'"';
+            output.Advance(utf8.Length + 2);
+            return;
+        }
+
         WriteByte((byte)'"', output);
         WriteEscaped(utf8, output);
         WriteByte((byte)'"', output);
@@ -95,6 +109,20 @@ internal static class YajlWriter
     /// <summary>A quoted, escaped string from .NET text (a lone surrogate becomes U+FFFD: Ruby strings have none).</summary>
     public static void WriteString(string value, IBufferWriter<byte> output)
     {
+        // Fast path for keys and short values: encode straight into the output; keep it only when nothing needs escaping.
+        if (value.Length <= FastPathLimit / 3)
+        {
+            var span = output.GetSpan((value.Length * 3) + 2);
+            var n = Encoding.UTF8.GetBytes(value, span[1..]);
+            if (span.Slice(1, n).IndexOfAny(NeedsEscape) < 0)
+            {
+                span[0] = (byte)'"';
+                span[n + 1] = (byte)'"';
+                output.Advance(n + 2);
+                return;
+            }
+        }
+
         WriteByte((byte)'"', output);
         var rest = value.AsSpan();
         Span<byte> chunk = stackalloc byte[768];

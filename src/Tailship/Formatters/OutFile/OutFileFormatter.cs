@@ -13,7 +13,7 @@ internal sealed record OutFileOptions(bool OutputTime, bool OutputTag, byte[] De
 /// <c>@type out_file</c>: <c>TIME&lt;TAB&gt;TAG&lt;TAB&gt;JSON\n</c>, the default of out_file and of the S3
 /// output's text. The time is ISO 8601 with whole seconds and a numeric offset (<c>+00:00</c> under TZ=UTC,
 /// <c>Z</c> only with <c>utc true</c>); <c>output_time false</c> / <c>output_tag false</c> drop a field with its
-/// delimiter. Formatting an event allocates nothing: the time string is cached per second.
+/// delimiter. Formatting an event allocates nothing: the leading time and tag are built once per second and tag.
 /// </summary>
 internal sealed class OutFileFormatter : IFormatter
 {
@@ -35,6 +35,9 @@ internal sealed class OutFileFormatter : IFormatter
     private readonly OutFileOptions _options;
     private readonly EventTimeWriter _time;
 
+    // Replaced whole (never mutated), so concurrent formatting needs no lock.
+    private volatile HeaderEntry? _header;
+
     public OutFileFormatter(OutFileOptions options, TimeZoneSpec localZone)
     {
         _options = options;
@@ -42,6 +45,59 @@ internal sealed class OutFileFormatter : IFormatter
     }
 
     public void Format(string tag, EventTime time, Record record, IBufferWriter<byte> output)
+    {
+        if (_time.IsPerSecond)
+        {
+            // "TIME<d>TAG<d>" is the same for every event of one tag within one second: build it once.
+            var header = _header;
+            var seconds = time.Seconds;
+            if (header is null || header.Seconds != seconds || !ReferenceEquals(header.Tag, tag) && header.Tag != tag)
+            {
+                header = new HeaderEntry(seconds, tag, BuildHeader(tag, time));
+                _header = header;
+            }
+
+            output.Write(header.Bytes);
+        }
+        else
+        {
+            WriteHeader(tag, time, output);
+        }
+
+        YajlWriter.WriteRecord(record, output);
+        output.Write(_options.Newline);
+    }
+
+    private byte[] BuildHeader(string tag, EventTime time)
+    {
+        var max = _time.MaxLength + (2 * _options.Delimiter.Length) + System.Text.Encoding.UTF8.GetMaxByteCount(tag.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(max);
+        try
+        {
+            var n = 0;
+            if (_options.OutputTime)
+            {
+                n += _time.Write(time, rented);
+                _options.Delimiter.CopyTo(rented, n);
+                n += _options.Delimiter.Length;
+            }
+
+            if (_options.OutputTag)
+            {
+                n += System.Text.Encoding.UTF8.GetBytes(tag, rented.AsSpan(n));
+                _options.Delimiter.CopyTo(rented, n);
+                n += _options.Delimiter.Length;
+            }
+
+            return rented.AsSpan(0, n).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private void WriteHeader(string tag, EventTime time, IBufferWriter<byte> output)
     {
         if (_options.OutputTime)
         {
@@ -54,9 +110,6 @@ internal sealed class OutFileFormatter : IFormatter
             output.WriteUtf8(tag);
             output.Write(_options.Delimiter);
         }
-
-        YajlWriter.WriteRecord(record, output);
-        output.Write(_options.Newline);
     }
 
     /// <summary>Fluentd's keywords TAB, SPACE and COMMA (any case); any other text is used as it is written.</summary>
@@ -85,4 +138,6 @@ internal sealed class OutFileFormatter : IFormatter
             time,
             FormatterParams.NewlineBytes(config));
     }
+
+    private sealed record HeaderEntry(long Seconds, string Tag, byte[] Bytes);
 }
