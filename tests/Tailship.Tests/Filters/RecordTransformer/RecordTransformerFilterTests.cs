@@ -201,6 +201,12 @@ public sealed class RecordTransformerFilterTests
     }
 
     [Fact]
+    public void RecordKeyNamedType_IsARecordKey()
+    {
+        Assert.Equal("""{"type"=>"access"}""", Transform("<record>\n type access\n</record>", "{}"));
+    }
+
+    [Fact]
     public void SeveralRecordSections_AreMerged()
     {
         Assert.Equal("""{"a"=>"3", "b"=>"2"}""", Transform("<record>\n a 1\n b 2\n</record>\n<record>\n a 3\n</record>", "{}"));
