@@ -307,6 +307,32 @@ public sealed class FileOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task FailedWrite_IsKeptAndRetried()
+    {
+        System.IO.File.WriteAllText(_dir["blocked"], "a file where a directory is needed");
+        var output = Create($"  path DIR/blocked/app\n  <buffer>\n    flush_mode immediate\n  </buffer>\n{Utc0Format}");
+        await output.StartAsync(Token);
+        await output.EmitAsync("t", Batch((Evening, """{"n":1}""")), Token);
+        Assert.Equal(["blocked"], _dir.Files());
+
+        System.IO.File.Delete(_dir["blocked"]);
+        await TickAsync(1);
+        Assert.Equal(["blocked/app.20240105_0.log"], _dir.Files());
+        Assert.Equal("2024-01-05T20:00:00+00:00\tt\t{\"n\":1}\n", Read("blocked/app.20240105_0.log"));
+        await output.StopAsync(Token);
+    }
+
+    [Fact]
+    public async Task FailedWriteAtStop_Throws()
+    {
+        System.IO.File.WriteAllText(_dir["blocked"], "x");
+        var output = Create($"  path DIR/blocked/app\n{Utc0Format}");
+        await output.StartAsync(Token);
+        await output.EmitAsync("t", Batch((Evening, "{}")), Token);
+        await Assert.ThrowsAsync<IOException>(() => output.StopAsync(Token));
+    }
+
+    [Fact]
     public async Task EmitAfterStop_Throws()
     {
         var output = Create($"  path DIR/app\n{Utc0Format}");
