@@ -10,6 +10,7 @@ public sealed class FakeTimeProvider : TimeProvider
     private readonly object _lock = new();
     private readonly List<FakeTimer> _timers = [];
     private DateTimeOffset _now;
+    private long _sequence;
     private TaskCompletionSource? _timerWaiter;
 
     public FakeTimeProvider(DateTimeOffset start, TimeZoneInfo? localTimeZone = null)
@@ -156,8 +157,6 @@ public sealed class FakeTimeProvider : TimeProvider
             _timers.Remove(timer);
         }
     }
-
-    private long _sequence;
 
     private sealed class FakeTimer(FakeTimeProvider owner, TimerCallback callback, object? state) : ITimer
     {

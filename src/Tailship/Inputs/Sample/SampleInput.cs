@@ -43,6 +43,7 @@ internal sealed partial class SampleInput : IInput, IDisposable
     private readonly ILogger _logger;
     private CancellationTokenSource? _stop;
     private Task? _loop;
+    // Owned by the emitting loop: the next sample to use and the next auto-increment value.
     private int _next;
     private long _counter;
 

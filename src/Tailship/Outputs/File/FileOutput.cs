@@ -89,6 +89,11 @@ internal sealed partial class FileOutput : IOutput, IDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (_loop is not null)
+        {
+            throw new InvalidOperationException("the file output is already started");
+        }
+
         _stop = new CancellationTokenSource();
         var token = _stop.Token;
         _loop = Task.Run(() => RunAsync(token), CancellationToken.None);
