@@ -12,9 +12,13 @@ public static class BuiltinPlugins
         // One line per plugin, grouped by kind; keep each group in alphabetical order.
         // Inputs
         registry.Add(Inputs.Sample.SampleInput.Descriptor).AddAlias(PluginKind.Input, "dummy", "sample");
+        registry.Add(Inputs.Tail.TailInput.Descriptor);
 
         // Outputs
+        registry.Add(Outputs.Copy.CopyOutput.Descriptor);
         registry.Add(Outputs.File.FileOutput.Descriptor);
+        registry.Add(Outputs.Null.NullOutput.Descriptor);
+        registry.Add(Outputs.Relabel.RelabelOutput.Descriptor);
         registry.Add(Outputs.Stdout.StdoutOutput.Descriptor);
 
         // Filters
@@ -22,6 +26,20 @@ public static class BuiltinPlugins
         registry.Add(Filters.RecordTransformer.RecordTransformerFilter.Descriptor);
 
         // Parsers
+        registry.Add(Parsers.Apache.ApacheParser.Descriptor);
+        registry.Add(Parsers.Apache2.Apache2Parser.Descriptor);
+        registry.Add(Parsers.ApacheError.ApacheErrorParser.Descriptor);
+        registry.Add(Parsers.Cri.CriParser.Descriptor);
+        registry.Add(Parsers.Csv.CsvParser.Descriptor);
+        registry.Add(Parsers.Json.JsonParser.Descriptor);
+        registry.Add(Parsers.Ltsv.LtsvParser.Descriptor);
+        registry.Add(Parsers.Msgpack.MsgpackParser.Descriptor);
+        registry.Add(Parsers.Multiline.MultilineParser.Descriptor);
+        registry.Add(Parsers.Nginx.NginxParser.Descriptor);
+        registry.Add(Parsers.None.NoneParser.Descriptor);
+        registry.Add(Parsers.Regexp.RegexpParser.Descriptor);
+        registry.Add(Parsers.Syslog.SyslogParser.Descriptor);
+        registry.Add(Parsers.Tsv.TsvParser.Descriptor);
 
         // Formatters
         registry.Add(Formatters.Csv.CsvFormatter.Descriptor);

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace Tailship.Tests.TestSupport;
+
+/// <summary>
+/// The local S3 server (Ceph's RADOS Gateway on 127.0.0.1, see docs/s3-server.md), started once per
+/// test run by <c>scripts/s3-server up</c>. The server is left running afterwards: the next run finds
+/// it up in milliseconds; <c>scripts/s3-server down</c> stops it.
+/// </summary>
+/// <remarks>
+/// Test classes that need it join <see cref="S3ServerCollection"/>. A collection fixture, not an
+/// assembly fixture, so runs that select only unit tests never start Ceph. When the server cannot be
+/// started the tests fail with the script's message; they are never skipped, because a skipped S3
+/// test would hide exactly the bugs it exists to catch.
+/// </remarks>
+public sealed class S3ServerFixture : IAsyncLifetime
+{
+    /// <summary>How long `up` may take: the first start takes about 5 s, but `up` may wait for another run's.</summary>
+    private static readonly TimeSpan UpTimeout = TimeSpan.FromMinutes(5);
+
+    private string? _accessKey;
+    private string? _secretKey;
+    private string? _region;
+    private Uri? _endpoint;
+
+    /// <summary>The S3 endpoint, e.g. <c>http://127.0.0.1:7480</c>.</summary>
+    public Uri Endpoint => _endpoint ?? throw NotStarted();
+
+    public string AccessKey => _accessKey ?? throw NotStarted();
+
+    public string SecretKey => _secretKey ?? throw NotStarted();
+
+    public string Region => _region ?? throw NotStarted();
+
+    public async ValueTask InitializeAsync()
+    {
+        var script = Path.Combine(RepositoryRoot.Find(), "scripts", "s3-server");
+        var exports = EnvExports.Parse(await RunScriptAsync(script, "up"));
+        _accessKey = exports.Required("AWS_ACCESS_KEY_ID");
+        _secretKey = exports.Required("AWS_SECRET_ACCESS_KEY");
+        _region = exports.Required("AWS_REGION");
+        _endpoint = new Uri(exports.Required("AWS_ENDPOINT_URL_S3"));
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// A client configured the way Ceph 16 needs (see REFERENCE.md): path-style addressing, checksums
+    /// only when an operation requires them. Callers must also set <c>UseChunkEncoding = false</c> on
+    /// PutObject and UploadPart. <paramref name="secretKey"/> overrides the secret, to test rejection.
+    /// </summary>
+    public AmazonS3Client CreateClient(string? secretKey = null)
+    {
+        var config = new AmazonS3Config
+        {
+            ServiceURL = Endpoint.ToString(),
+            ForcePathStyle = true,
+            AuthenticationRegion = Region,
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            MaxErrorRetry = 0,
+        };
+        return new AmazonS3Client(new BasicAWSCredentials(AccessKey, secretKey ?? SecretKey), config);
+    }
+
+    /// <summary>Creates a bucket with a unique name (buckets outlive the run; names never collide).</summary>
+    public async Task<string> CreateBucketAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var name = $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 33)].ToLowerInvariant();
+        using var client = CreateClient();
+        await client.PutBucketAsync(new PutBucketRequest { BucketName = name }, cancellationToken);
+        return name;
+    }
+
+    private static async Task<string> RunScriptAsync(string script, string command)
+    {
+        var startInfo = new ProcessStartInfo("bash")
+        {
+            ArgumentList = { script, command },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(startInfo)
+            ?? throw new InvalidOperationException($"could not start bash {script} {command}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(UpTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{script} {command} did not finish within {UpTimeout}");
+        }
+
+        var output = await stdout;
+        var errors = await stderr;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"{script} {command} exited with {process.ExitCode}:\n{errors}\n{output}");
+        }
+
+        return output;
+    }
+
+    private static InvalidOperationException NotStarted() =>
+        new("the S3 server fixture has not been initialized");
+}
