@@ -1,3 +1,5 @@
+using Tailship.Config;
+
 namespace Tailship.Plugins;
 
 /// <summary>The plugins that ship with Tailship. Each plugin declares itself once, in a static descriptor.</summary>
@@ -9,14 +11,19 @@ public static class BuiltinPlugins
 
         // One line per plugin, grouped by kind; keep each group in alphabetical order.
         // Inputs
+        registry.Add(Inputs.Sample.SampleInput.Descriptor).AddAlias(PluginKind.Input, "dummy", "sample");
         registry.Add(Inputs.Tail.TailInput.Descriptor);
 
         // Outputs
         registry.Add(Outputs.Copy.CopyOutput.Descriptor);
+        registry.Add(Outputs.File.FileOutput.Descriptor);
         registry.Add(Outputs.Null.NullOutput.Descriptor);
         registry.Add(Outputs.Relabel.RelabelOutput.Descriptor);
+        registry.Add(Outputs.Stdout.StdoutOutput.Descriptor);
 
         // Filters
+        registry.Add(Filters.Grep.GrepFilter.Descriptor);
+        registry.Add(Filters.RecordTransformer.RecordTransformerFilter.Descriptor);
 
         // Parsers
         registry.Add(Parsers.Apache.ApacheParser.Descriptor);
