@@ -60,5 +60,8 @@ internal sealed partial class AgentHost
 
         [LoggerMessage(18, LogLevel.Critical, "unexpected failure; tailship exits")]
         public static partial void Unexpected(ILogger logger, Exception exception);
+
+        [LoggerMessage(19, LogLevel.Debug, "received {Signal} again at once (delivered twice); still stopping gracefully")]
+        public static partial void RepeatedSignal(ILogger logger, string signal);
     }
 }

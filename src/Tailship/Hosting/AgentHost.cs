@@ -143,7 +143,18 @@ internal sealed partial class AgentHost
                 Log.ForcedExit(logger, signal);
                 _env.ForceExit(ExitCodes.Failure);
             },
-            onIgnored: signal => Log.ReloadIgnored(logger, signal));
+            onIgnored: signal =>
+            {
+                if (signal == "SIGHUP")
+                {
+                    Log.ReloadIgnored(logger, signal);
+                }
+                else
+                {
+                    Log.RepeatedSignal(logger, signal);
+                }
+            },
+            _env.Time);
 
         // Registered before building, so that a signal during a slow start still stops gracefully.
         using var signals = _env.Signals.Register(stop.OnSignal);

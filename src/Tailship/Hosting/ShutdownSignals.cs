@@ -44,7 +44,9 @@ internal sealed class PosixShutdownSignals : IShutdownSignals
 
 /// <summary>
 /// Turns signals into the host's stop sequence: the first stop signal requests a graceful stop, a second one
-/// forces the process out at once. SIGHUP (Fluentd's reload) is not a stop signal.
+/// forces the process out at once. SIGHUP (Fluentd's reload) is not a stop signal. A repeat of the same signal within
+/// <see cref="RepeatWindow"/> is the same request delivered twice (tools such as <c>timeout</c> signal the process and
+/// then its process group), not an operator insisting, so it does not force an exit.
 /// </summary>
 internal sealed class StopRequest : IDisposable
 {
@@ -52,13 +54,19 @@ internal sealed class StopRequest : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Action<string> _onForce;
     private readonly Action<string> _onIgnored;
+    private readonly TimeProvider _time;
     private int _count;
+    private string? _first;
+    private long _firstAt;
 
-    public StopRequest(Action<string> onForce, Action<string> onIgnored)
+    public StopRequest(Action<string> onForce, Action<string> onIgnored, TimeProvider? time = null)
     {
         _onForce = onForce;
         _onIgnored = onIgnored;
+        _time = time ?? TimeProvider.System;
     }
+
+    public static TimeSpan RepeatWindow { get; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Completes with the name of the first stop signal.</summary>
     public Task<string> Requested => _requested.Task;
@@ -76,8 +84,14 @@ internal sealed class StopRequest : IDisposable
 
         if (Interlocked.Increment(ref _count) == 1)
         {
+            _first = name;
+            _firstAt = _time.GetTimestamp();
             _requested.TrySetResult(name);
             _stopping.Cancel();
+        }
+        else if (name == _first && _time.GetElapsedTime(_firstAt) < RepeatWindow)
+        {
+            _onIgnored(name);
         }
         else
         {
