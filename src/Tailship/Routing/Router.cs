@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Tailship.Events;
+using Tailship.Observability;
 using Tailship.Plugins;
 
 namespace Tailship.Routing;
@@ -42,6 +43,9 @@ internal sealed partial class Router : IEventRouter
 
     /// <summary>False for <c>@FLUENT_LOG</c>, where an unmatched log event is dropped without a warning (as in Fluentd).</summary>
     public bool WarnUnmatched { get; init; } = true;
+
+    /// <summary>Counters of this scope for /metrics; null when the router runs without a metrics registry.</summary>
+    public RouterMetrics? Metrics { get; init; }
 
     /// <summary>The <c>@ERROR</c> label's router, or null when there is none (or this is it).</summary>
     public IEventRouter? ErrorRouter { get; set; }
@@ -93,6 +97,7 @@ internal sealed partial class Router : IEventRouter
                 }
             }
 
+            Metrics?.Routed.Add(batch.Count);
             var pending = route.Output.EmitAsync(tag, batch, cancellationToken);
             if (pending.IsCompletedSuccessfully)
             {
@@ -113,6 +118,7 @@ internal sealed partial class Router : IEventRouter
     public ValueTask EmitErrorAsync(string tag, Event @event, Exception error, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _errorEvents);
+        Metrics?.ErrorEvents.Increment();
         if (ErrorRouter is { } errors)
         {
             LogSendErrorEvent(_logger, error.GetType().Name, error.Message, tag, @event.Time);
@@ -161,6 +167,7 @@ internal sealed partial class Router : IEventRouter
             return false;
         }
 
+        Metrics?.EmitFailures.Increment();
         if (_emitErrorLogInterval > TimeSpan.Zero)
         {
             var now = _time.GetTimestamp();
@@ -184,6 +191,7 @@ internal sealed partial class Router : IEventRouter
     private void CountUnmatched(Route route, string tag, int events)
     {
         Interlocked.Add(ref _unmatchedEvents, events);
+        Metrics?.Unmatched.Add(events);
         var n = Interlocked.Increment(ref route.UnmatchedBatches);
         if (!WarnUnmatched)
         {
