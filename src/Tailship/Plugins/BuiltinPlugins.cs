@@ -9,6 +9,8 @@ public static class BuiltinPlugins
 
         // One line per plugin, grouped by kind; keep each group in alphabetical order.
         // Inputs
+        registry.Add(Inputs.MonitorAgent.MonitorAgentInput.Descriptor);
+        registry.Add(Inputs.Prometheus.PrometheusInput.Descriptor);
 
         // Outputs
         registry.Add(Outputs.Copy.CopyOutput.Descriptor);
