@@ -16,6 +16,7 @@ public sealed class MetricsRegistry
     private readonly ConcurrentDictionary<string, PluginMetrics> _plugins = new(StringComparer.Ordinal);
     private readonly List<PluginMetrics> _pluginOrder = [];
     private readonly Lock _pluginOrderLock = new();
+    private readonly ConcurrentDictionary<System.Net.IPEndPoint, byte> _listening = new();
 
     public MetricsRegistry(TimeProvider? time = null)
     {
@@ -32,6 +33,13 @@ public sealed class MetricsRegistry
     /// one series per file is unbounded cardinality on a node with many containers.
     /// </summary>
     public bool PerFileMetrics { get; set; }
+
+    /// <summary>Addresses where an <see cref="ObservabilityServer"/> over this registry listens now (for logs and tests).</summary>
+    public IReadOnlyList<System.Net.IPEndPoint> ListeningOn => [.. _listening.Keys];
+
+    internal void AddListener(System.Net.IPEndPoint endpoint) => _listening[endpoint] = 0;
+
+    internal void RemoveListener(System.Net.IPEndPoint endpoint) => _listening.TryRemove(endpoint, out _);
 
     /// <summary>The plugins in the order they registered (the pipeline registers them in config order).</summary>
     public IReadOnlyList<PluginMetrics> Plugins

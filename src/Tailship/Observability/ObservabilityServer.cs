@@ -12,14 +12,19 @@ namespace Tailship.Observability;
 public sealed class ObservabilityServer : IAsyncDisposable
 {
     private readonly HttpEndpointServer _server;
+    private readonly MetricsRegistry _registry;
+    private readonly IPEndPoint _endpoint;
 
-    private ObservabilityServer(HttpEndpointServer server)
+    private ObservabilityServer(HttpEndpointServer server, MetricsRegistry registry)
     {
         _server = server;
+        _registry = registry;
+        _endpoint = server.LocalEndPoint!;
+        registry.AddListener(_endpoint);
     }
 
     /// <summary>The bound address and port (the real port when 0 was asked for).</summary>
-    public IPEndPoint EndPoint => _server.LocalEndPoint ?? throw new InvalidOperationException("the server is not started");
+    public IPEndPoint EndPoint => _endpoint;
 
     /// <summary>Binds <paramref name="bind"/>:<paramref name="port"/> and starts serving; throws when the address cannot be bound.</summary>
     public static ObservabilityServer Start(MetricsRegistry registry, EndpointOptions options, string bind, int port, ILoggerFactory loggerFactory)
@@ -27,10 +32,18 @@ public sealed class ObservabilityServer : IAsyncDisposable
         var endpoint = new IPEndPoint(HttpEndpointServer.ResolveBind(bind), port);
         var server = new HttpEndpointServer(endpoint, ObservabilityEndpoints.Create(registry, options), loggerFactory.CreateLogger("Tailship.Observability.Http"));
         server.Start();
-        return new ObservabilityServer(server);
+        return new ObservabilityServer(server, registry);
     }
 
-    public Task StopAsync() => _server.StopAsync();
+    public Task StopAsync()
+    {
+        _registry.RemoveListener(_endpoint);
+        return _server.StopAsync();
+    }
 
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _registry.RemoveListener(_endpoint);
+        return _server.DisposeAsync();
+    }
 }
