@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Tailship.Observability;
@@ -15,7 +16,8 @@ internal static class MonitorAgentJson
     public static byte[] Write(IEnumerable<PluginMetrics> plugins, bool includeConfig, bool includeRetry)
     {
         var output = new ArrayBufferWriter<byte>(4096);
-        using (var json = new Utf8JsonWriter(output))
+        // Served as application/json, never embedded in HTML: write text as Fluentd does (UTF-8, '+' and '<' raw).
+        using (var json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteStartArray("plugins");
