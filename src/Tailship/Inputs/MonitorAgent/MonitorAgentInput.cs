@@ -60,17 +60,16 @@ internal sealed partial class MonitorAgentInput : IInput, IAsyncDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Stops emitting records. The listener stays up until the pipeline disposes the plugin: inputs stop first on
+    /// shutdown, and /healthz must keep answering while the outputs flush.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_emitStop is not null)
         {
             await _emitStop.CancelAsync().ConfigureAwait(false);
             await _emitLoop!.ConfigureAwait(false);
-        }
-
-        if (_server is not null)
-        {
-            await _server.StopAsync().ConfigureAwait(false);
         }
     }
 

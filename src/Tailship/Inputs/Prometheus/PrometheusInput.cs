@@ -58,13 +58,11 @@ internal sealed class PrometheusInput : IInput, IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_server is not null)
-        {
-            await _server.StopAsync().ConfigureAwait(false);
-        }
-    }
+    /// <summary>
+    /// Nothing to stop: the listener stays up until the pipeline disposes the plugin, so that metrics and /healthz
+    /// keep answering while the outputs flush (inputs stop first on shutdown).
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {

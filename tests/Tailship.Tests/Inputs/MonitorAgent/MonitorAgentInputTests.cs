@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using Tailship.Config;
+using Tailship.Events;
 using Tailship.Hosting;
 using Tailship.Observability;
+using Tailship.Plugins;
 using Tailship.Tests.Observability;
 using Tailship.Tests.TestSupport;
 using static Tailship.Tests.TestSupport.Conf;
@@ -15,6 +17,7 @@ public sealed class MonitorAgentInputTests : IAsyncDisposable
     private readonly MetricsRegistry _metrics = new();
     private readonly DiagnosticBag _diagnostics = new();
     private Pipeline? _pipeline;
+    private Func<Task>? _onStop;
 
     [Fact]
     public async Task PluginsJson_ListsEveryPluginWithItsCategoryAndMaskedConfig()
@@ -88,12 +91,29 @@ public sealed class MonitorAgentInputTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Stop_ClosesThePort()
+    public async Task DuringStop_HealthzAnswers_ReadyzSaysStopping_DisposeClosesThePort()
     {
-        var endpoint = await StartAsync(Section("source", string.Empty, ("@type", "monitor_agent"), ("port", "0")));
+        (int Status, string Body) health = default, ready = default;
+        IPEndPoint? endpoint = null;
+        _onStop = async () =>
+        {
+            // Runs inside an output's stop: the moment outputs flush on shutdown.
+            var h = await HttpProbe.GetAsync(endpoint!, "/healthz");
+            var r = await HttpProbe.GetAsync(endpoint!, "/readyz");
+            health = (h.Status, h.Body);
+            ready = (r.Status, r.Body);
+        };
+        endpoint = await StartAsync(
+            Section("source", string.Empty, ("@type", "monitor_agent"), ("port", "0")),
+            Section("match", "**", ("@type", "stop_probe")));
+        Assert.Equal("ready\npipeline: ok\n", (await HttpProbe.GetAsync(endpoint, "/readyz")).Body);
 
         await _pipeline!.StopAsync(CancellationToken.None);
 
+        Assert.Equal(200, health.Status);
+        Assert.Equal((503, "not ready\npipeline: stopping\n"), ready);
+        await _pipeline.DisposeAsync();
+        _pipeline = null;
         await Assert.ThrowsAnyAsync<Exception>(() => HttpProbe.GetAsync(endpoint, "/healthz"));
     }
 
@@ -119,7 +139,11 @@ public sealed class MonitorAgentInputTests : IAsyncDisposable
     private static List<string?> Ids(string json) =>
         [.. JsonDocument.Parse(json).RootElement.GetProperty("plugins").EnumerateArray().Select(p => p.GetProperty("plugin_id").GetString())];
 
-    private PipelineOptions Options() => new() { Registry = TestPlugins.CreateRegistry(_hub), Metrics = _metrics };
+    private PipelineOptions Options() => new()
+    {
+        Registry = TestPlugins.CreateRegistry(_hub).Add(StopProbeOutput.Create(() => _onStop?.Invoke() ?? Task.CompletedTask)),
+        Metrics = _metrics,
+    };
 
     private async Task<IPEndPoint> StartAsync(params ConfigSection[] sections)
     {
@@ -128,4 +152,21 @@ public sealed class MonitorAgentInputTests : IAsyncDisposable
         await _pipeline.StartAsync(CancellationToken.None);
         return Assert.Single(_metrics.ListeningOn);
     }
+}
+
+/// <summary><c>@type stop_probe</c>: an output that runs a callback when it stops, to observe the agent while outputs flush.</summary>
+internal sealed class StopProbeOutput(Func<Task> onStop) : IOutput
+{
+    public static PluginDescriptor Create(Func<Task> onStop) => new PluginDescriptor<StopProbeOptions>(
+        new PluginSpec(PluginKind.Output, "stop_probe", new SectionSpec("match", "Test output calling back on stop.")),
+        validate: (_, _) => new StopProbeOptions(),
+        build: (_, _) => new StopProbeOutput(onStop));
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public ValueTask EmitAsync(string tag, EventBatch batch, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => onStop();
+
+    internal sealed record StopProbeOptions;
 }
