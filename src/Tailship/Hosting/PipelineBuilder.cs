@@ -89,7 +89,7 @@ internal sealed partial class PipelineBuilder
             MetricsRegistry = options.Metrics,
         };
 
-        RegisterMetrics(planned);
+        var metrics = RegisterMetrics(planned);
         var built = planned.Bound.Descriptor.Build(planned.Bound.Options, context);
         All.Add(built);
         if (built is IReadiness readiness)
@@ -100,7 +100,7 @@ internal sealed partial class PipelineBuilder
         switch (planned.Kind)
         {
             case PluginKind.Input:
-                Inputs.Add((planned, As<IInput>(built, planned), router));
+                Inputs.Add((planned, As<IInput>(built, planned), new CountingEventRouter(router, metrics)));
                 break;
             case PluginKind.Filter:
                 scope.AddFilter(planned.Pattern!, planned.Id, As<IFilter>(built, planned));
@@ -116,7 +116,7 @@ internal sealed partial class PipelineBuilder
     }
 
     /// <summary>Lists the plugin for the monitor API (category and masked config) before it is built.</summary>
-    private void RegisterMetrics(PlannedPlugin planned)
+    private PluginMetrics RegisterMetrics(PlannedPlugin planned)
     {
         var category = planned.Kind switch
         {
@@ -127,6 +127,7 @@ internal sealed partial class PipelineBuilder
         };
         var metrics = _plan.Options.Metrics.ForPlugin(planned.Id, planned.Type, category);
         metrics.Config = PluginConfigDump.From(planned.Section, planned.Bound.Descriptor.Spec.Root);
+        return metrics;
     }
 
     private static T As<T>(object built, PlannedPlugin planned)

@@ -7,6 +7,8 @@ namespace Tailship.Observability;
 /// <c>PluginContext.Metrics</c> when it is built and updates it from any thread without locks.
 /// </summary>
 /// <remarks>
+/// Counted by the pipeline, not by the plugin: an input's <see cref="RecordsOut"/> (what it emits into its router)
+/// and a top-level output's <see cref="RecordsIn"/> and <see cref="EmitCount"/> (what its emit accepted).
 /// Meaning of in and out: an input reads records in and emits them out; a filter takes records in and passes
 /// them out; an output accepts records in (into its buffer) and delivers them out.
 /// </remarks>
@@ -101,7 +103,11 @@ public sealed partial class PluginMetrics
 
     public RetryState? Retry => Volatile.Read(ref _retry);
 
-    /// <summary>Counts one emit call of <paramref name="records"/> records and <paramref name="bytes"/> bytes taken in.</summary>
+    /// <summary>
+    /// Counts one emit call of <paramref name="records"/> records and <paramref name="bytes"/> bytes taken in. The
+    /// router already does this for the top-level <c>&lt;match&gt;</c> outputs it feeds; a nested output (a
+    /// <c>&lt;store&gt;</c> of copy) calls it itself.
+    /// </summary>
     public void AddEmit(long records, long bytes = 0)
     {
         Interlocked.Increment(ref _emits);

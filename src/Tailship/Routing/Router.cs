@@ -102,10 +102,11 @@ internal sealed partial class Router : IEventRouter
             if (pending.IsCompletedSuccessfully)
             {
                 pending.GetAwaiter().GetResult();
+                route.OutputMetrics?.AddEmit(batch.Count);
                 return ValueTask.CompletedTask;
             }
 
-            return AwaitEmitAsync(pending, tag, route.OutputId!, cancellationToken);
+            return AwaitEmitAsync(pending, tag, route, batch.Count, cancellationToken);
         }
         catch (Exception ex) when (LogEmitFailed(tag, route.OutputId!, ex, cancellationToken))
         {
@@ -139,6 +140,11 @@ internal sealed partial class Router : IEventRouter
         }
 
         route = Route.Compute(_rules, tag);
+        if (Metrics is not null && route.OutputId is { } outputId)
+        {
+            route.OutputMetrics = Metrics.Registry.FindPlugin(outputId);
+        }
+
         if (_cache.Count >= MaxCachedRoutes)
         {
             _cache.Clear();
@@ -147,13 +153,14 @@ internal sealed partial class Router : IEventRouter
         return _cache.GetOrAdd(tag, route);
     }
 
-    private async ValueTask AwaitEmitAsync(ValueTask pending, string tag, string outputId, CancellationToken cancellationToken)
+    private async ValueTask AwaitEmitAsync(ValueTask pending, string tag, Route route, int records, CancellationToken cancellationToken)
     {
         try
         {
             await pending.ConfigureAwait(false);
+            route.OutputMetrics?.AddEmit(records);
         }
-        catch (Exception ex) when (LogEmitFailed(tag, outputId, ex, cancellationToken))
+        catch (Exception ex) when (LogEmitFailed(tag, route.OutputId!, ex, cancellationToken))
         {
             throw;
         }

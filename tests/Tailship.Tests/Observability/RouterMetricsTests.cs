@@ -30,6 +30,24 @@ public sealed class RouterMetricsTests
     }
 
     [Fact]
+    public async Task Router_CountsWhatEachRegisteredOutputAccepted()
+    {
+        var accepted = _registry.ForPlugin("out", "capture", "output");
+        var refusing = _registry.ForPlugin("bad", "capture", "output");
+        var router = new Router(null, NullLoggerFactory.Instance, TimeProvider.System) { Metrics = new RouterMetrics(_registry, null) };
+        router.AddMatch(TagPattern.Parse("bad"), "bad", CaptureOutput.New(_hub, "bad", fail: true));
+        router.AddMatch(TagPattern.Parse("**"), "out", CaptureOutput.New(_hub, "out"));
+        router.Seal();
+
+        await router.EmitAsync("a", TestPlugins.Batch("1", "2"), CancellationToken.None);
+        await router.EmitAsync("b", TestPlugins.Batch("3"), CancellationToken.None);
+        await Assert.ThrowsAnyAsync<Exception>(async () => await router.EmitAsync("bad", TestPlugins.Batch("4"), CancellationToken.None));
+
+        Assert.Equal((3, 2), (accepted.RecordsIn.Value, accepted.EmitCount));
+        Assert.Equal((0, 0), (refusing.RecordsIn.Value, refusing.EmitCount));
+    }
+
+    [Fact]
     public async Task OutputThatRefuses_CountsAnEmitFailure()
     {
         var router = new Router("@OUT", NullLoggerFactory.Instance, TimeProvider.System) { Metrics = new RouterMetrics(_registry, "@OUT") };

@@ -37,6 +37,9 @@ public sealed class MonitorAgentInputTests : IAsyncDisposable
             plugins.Select(p => (p.GetProperty("plugin_id").GetString(), p.GetProperty("plugin_category").GetString(), p.GetProperty("type").GetString())));
         Assert.Equal("{\"@type\":\"monitor_agent\",\"@id\":\"in_monitor\",\"port\":\"0\"}", plugins[0].GetProperty("config").GetRawText());
         Assert.True(plugins[2].GetProperty("output_plugin").GetBoolean());
+        Assert.Equal(3, plugins[1].GetProperty("emit_records").GetInt64());
+        Assert.Equal(3, plugins[2].GetProperty("emit_records").GetInt64());
+        Assert.Equal(1, plugins[2].GetProperty("emit_count").GetInt64());
         Assert.Equal("{}", plugins[2].GetProperty("retry").GetRawText());
     }
 
