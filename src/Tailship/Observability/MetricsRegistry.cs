@@ -77,16 +77,14 @@ public sealed class MetricsRegistry
     /// </summary>
     public PluginMetrics ForPlugin(string pluginId, string type, string? category = null)
     {
-        var created = false;
-        var metrics = _plugins.GetOrAdd(pluginId, id =>
+        PluginMetrics? metrics;
+        lock (_pluginOrderLock)
         {
-            created = true;
-            return new PluginMetrics(this, id, type, category ?? "unknown");
-        });
-        if (created)
-        {
-            lock (_pluginOrderLock)
+            // Under the lock so that a plugin is listed once; reads (FindPlugin) stay lock-free.
+            if (!_plugins.TryGetValue(pluginId, out metrics))
             {
+                metrics = new PluginMetrics(this, pluginId, type, category ?? "unknown");
+                _plugins[pluginId] = metrics;
                 _pluginOrder.Add(metrics);
             }
         }

@@ -161,6 +161,8 @@ internal sealed partial class HttpEndpointServer : IAsyncDisposable
         await Task.Yield();
         try
         {
+            // The head and the body go out in two sends; without this the body could wait for a delayed ACK.
+            client.NoDelay = true;
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             deadline.CancelAfter(_readTimeout);
             var response = await ReadAndHandleAsync(client, deadline.Token).ConfigureAwait(false);

@@ -11,9 +11,10 @@ internal sealed record HttpRequest(string Method, string Path, string Query)
         foreach (var pair in Query.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            var name = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
+            var name = Uri.UnescapeDataString((eq < 0 ? pair : pair[..eq]).Replace('+', ' '));
             if (name == key)
             {
+                // '+' is a space in a query; replaced before decoding so that %2B stays a plus.
                 return eq < 0 ? string.Empty : Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
             }
         }
