@@ -11,6 +11,8 @@ public static class BuiltinPlugins
 
         // One line per plugin, grouped by kind; keep each group in alphabetical order.
         // Inputs
+        registry.Add(Inputs.MonitorAgent.MonitorAgentInput.Descriptor);
+        registry.Add(Inputs.Prometheus.PrometheusInput.Descriptor);
         registry.Add(Inputs.Sample.SampleInput.Descriptor).AddAlias(PluginKind.Input, "dummy", "sample");
         registry.Add(Inputs.Tail.TailInput.Descriptor);
 
