@@ -1,0 +1,172 @@
+using System.Text.RegularExpressions;
+using k8s;
+using k8s.Models;
+using Tailship.Tests.Hosting;
+using YamlDotNet.RepresentationModel;
+
+namespace Tailship.Tests.Deploy;
+
+/// <summary>
+/// The Helm chart deploy/helm/tailship. No helm binary runs here, so the templates are not rendered; they are
+/// kept simple, and these tests check what can be checked without rendering: Chart.yaml and values.yaml parse,
+/// every <c>.Values</c> path a template uses exists, the values that templates paste with toYaml are valid
+/// Kubernetes objects in strict mode, the defaults keep the invariants of deploy/kubernetes, and the default
+/// configurations are the ones the manifests ship. Render with `helm template deploy/helm/tailship` to see it all.
+/// </summary>
+public sealed partial class HelmChartTests
+{
+    private static readonly string ChartDirectory = Path.Combine(RepoPaths.Root, "deploy", "helm", "tailship");
+
+    [Fact]
+    public void Chart_DeclaresTheChart()
+    {
+        var chart = Load("Chart.yaml");
+
+        Assert.Equal("v2", Scalar(chart, "apiVersion"));
+        Assert.Equal("tailship", Scalar(chart, "name"));
+        Assert.Matches(@"^\d+\.\d+\.\d+$", Scalar(chart, "version"));
+    }
+
+    [Fact]
+    public void Templates_UseOnlyValuesThatExist()
+    {
+        var values = Load("values.yaml");
+        var used = Directory.GetFiles(Path.Combine(ChartDirectory, "templates"))
+            .SelectMany(f => ValuesPath().Matches(File.ReadAllText(f)).Select(m => (File: Path.GetFileName(f), Path: m.Groups[1].Value)))
+            .ToList();
+
+        Assert.NotEmpty(used);
+        Assert.All(used, u => Assert.True(Find(values, u.Path) is not null, $"{u.File} uses .Values.{u.Path}, which values.yaml does not define"));
+    }
+
+    [Fact]
+    public void Templates_HaveBalancedActionsAndBlocks()
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(ChartDirectory, "templates")))
+        {
+            var text = File.ReadAllText(file);
+            var actions = Action().Matches(text).Select(m => m.Groups[1].Value.Trim()).ToList();
+            Assert.Equal(Regex.Count(text, @"\{\{"), actions.Count);
+            Assert.Equal(Regex.Count(text, @"\}\}"), actions.Count);
+            var opened = actions.Count(a => Regex.IsMatch(a, @"^(if|with|range|define)\b"));
+            var closed = actions.Count(a => a == "end");
+            Assert.True(opened == closed, $"{Path.GetFileName(file)}: {opened} blocks opened, {closed} closed");
+        }
+    }
+
+    [Fact]
+    public void Values_PastedWithToYaml_AreValidKubernetesObjects()
+    {
+        var values = Load("values.yaml");
+
+        Strict<V1Probe>(values, "health.livenessProbe");
+        Strict<V1Probe>(values, "health.readinessProbe");
+        Strict<V1Probe>(values, "health.startupProbe");
+        Strict<V1ResourceRequirements>(values, "resources");
+        Strict<V1SecurityContext>(values, "securityContext");
+        Strict<V1Toleration>(values, "daemonset.tolerations", list: true);
+        Assert.Throws<YamlDotNet.Core.YamlException>(() => KubernetesYaml.Deserialize<V1Probe>("httpGet: {path: /healthz}\nperiodSecond: 1\n", strict: true));
+    }
+
+    [Fact]
+    public void Defaults_KeepTheManifestsInvariants()
+    {
+        var values = Load("values.yaml");
+
+        Assert.Contains(Scalar(values, "mode"), new[] { "sidecar", "daemonset" });
+        Assert.True(int.Parse(Scalar(values, "terminationGracePeriodSeconds"), System.Globalization.CultureInfo.InvariantCulture)
+            > int.Parse(Scalar(values, "shutdownTimeoutSeconds"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("24231", Scalar(values, "health.port"));
+        Assert.Equal("/healthz", Scalar(values, "health.livenessProbe.httpGet.path"));
+        Assert.Equal("/readyz", Scalar(values, "health.readinessProbe.httpGet.path"));
+        Assert.Equal("health", Scalar(values, "health.readinessProbe.httpGet.port"));
+
+        var security = Strict<V1SecurityContext>(values, "securityContext");
+        Assert.True(security.RunAsNonRoot);
+        Assert.NotEqual(0, security.RunAsUser);
+        Assert.True(security.ReadOnlyRootFilesystem);
+
+        // The same sizing as the sidecar manifest (docs/benchmarks.md).
+        var sidecar = Manifests.Workloads().Single(w => w.File == "pod-sidecar.yaml").Agents.Single();
+        var resources = Strict<V1ResourceRequirements>(values, "resources");
+        Assert.Equal(sidecar.Resources.Requests["memory"], resources.Requests["memory"]);
+        Assert.Equal(sidecar.Resources.Requests["cpu"], resources.Requests["cpu"]);
+        Assert.Equal(sidecar.Resources.Limits["memory"], resources.Limits["memory"]);
+
+        Assert.Matches(@"^arn:aws:iam::\d{12}:role/.+$", Scalar(values, "serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn"));
+        Assert.Equal("true", Scalar(values, "serviceAccount.create"));
+    }
+
+    [Fact]
+    public void DefaultConfigurations_AreTheManifests()
+    {
+        var seed = File.ReadAllText(Path.Combine(RepoPaths.Root, "examples", "seed", "fluent.conf"));
+        Assert.Equal(seed, File.ReadAllText(Path.Combine(ChartDirectory, "files", "sidecar.conf")));
+
+        // The DaemonSet's configuration without its health source: the chart adds that in tailship.conf.
+        var manifest = Manifests.LoadAll().Select(x => x.Object).OfType<V1ConfigMap>()
+            .Single(m => m.Metadata.Name == "tailship-daemonset-config").Data["fluent.conf"];
+        var withoutHealth = HealthSource().Replace(manifest, string.Empty);
+        Assert.NotEqual(manifest, withoutHealth);
+        Assert.Equal(withoutHealth, File.ReadAllText(Path.Combine(ChartDirectory, "files", "daemonset.conf")));
+
+        // The chart's ConfigMap template reads files/<mode>.conf and includes it from tailship.conf.
+        var template = File.ReadAllText(Path.Combine(ChartDirectory, "templates", "configmap.yaml"));
+        Assert.Contains("printf \"files/%s.conf\" .Values.mode", template, StringComparison.Ordinal);
+        Assert.Contains("@include fluent.conf", template, StringComparison.Ordinal);
+        Assert.Contains("bind 0.0.0.0", template, StringComparison.Ordinal);
+    }
+
+    private static YamlMappingNode Load(string file)
+    {
+        var stream = new YamlStream();
+        using var reader = new StreamReader(Path.Combine(ChartDirectory, file));
+        stream.Load(reader);
+        return (YamlMappingNode)Assert.Single(stream.Documents).RootNode;
+    }
+
+    /// <summary>The node at a dotted path (a key holding dots is written with <c>\.</c>), or null.</summary>
+    private static YamlNode? Find(YamlNode node, string path)
+    {
+        foreach (var key in Regex.Split(path, @"(?<!\\)\.").Select(k => k.Replace("\\.", ".", StringComparison.Ordinal)))
+        {
+            if (node is not YamlMappingNode mapping || !mapping.Children.TryGetValue(new YamlScalarNode(key), out var child))
+            {
+                return null;
+            }
+
+            node = child;
+        }
+
+        return node;
+    }
+
+    private static string Scalar(YamlNode node, string path) =>
+        Assert.IsType<YamlScalarNode>(Find(node, path), exactMatch: false).Value ?? string.Empty;
+
+    /// <summary>Deserializes the node at <paramref name="path"/> as <typeparamref name="T"/> in strict mode.</summary>
+    private static T Strict<T>(YamlNode values, string path, bool list = false)
+    {
+        var node = Find(values, path);
+        Assert.True(node is not null, $"values.yaml has no {path}");
+        var writer = new StringWriter();
+        new YamlStream(new YamlDocument(node)).Save(writer, assignAnchors: false);
+        var yaml = writer.ToString();
+        if (list)
+        {
+            var items = KubernetesYaml.Deserialize<List<T>>(yaml, strict: true);
+            return Assert.Single(items);
+        }
+
+        return KubernetesYaml.Deserialize<T>(yaml, strict: true);
+    }
+
+    [GeneratedRegex(@"\.Values\.([A-Za-z0-9_.]+)")]
+    private static partial Regex ValuesPath();
+
+    [GeneratedRegex(@"\{\{-?(.*?)-?\}\}", RegexOptions.Singleline)]
+    private static partial Regex Action();
+
+    [GeneratedRegex(@"# /healthz.*?</source>\n\n", RegexOptions.Singleline)]
+    private static partial Regex HealthSource();
+}
