@@ -109,6 +109,7 @@ public class BufferedOutputHostTests
         await host.EmitAsync("t", BufferTest.Batch(BufferTest.Start, "x"), Ct);
         await host.FlushOnceAsync(Ct);
         Assert.Equal(9, (host.NextRetryTime!.Value - _time.GetUtcNow()).TotalSeconds, 3);
+        await host.StopAsync(new CancellationToken(canceled: true));
     }
 
     [Fact]
@@ -161,6 +162,7 @@ public class BufferedOutputHostTests
 
         Assert.Equal(1, host.Buffer.QueueLength);
         Assert.Equal(0, host.Counters.DroppedRecords);
+        await host.StopAsync(new CancellationToken(canceled: true));
     }
 
     [Fact]
