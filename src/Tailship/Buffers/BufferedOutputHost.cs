@@ -108,7 +108,16 @@ internal sealed partial class BufferedOutputHost : IOutput, IAsyncDisposable
             var values = keys.ValuesOf(e.Record);
             long? slice = keys.Time ? BufferStrftime.SliceStart(e.Time.Seconds, (long)_options.Timekey!.Value.TotalSeconds, _options.Zone) : null;
             var key = new ChunkKey(keys.Tag ? tag : null, slice, values.Length == 0 ? null : string.Join('\u001f', values));
-            var group = groups.Find(g => g.Key == key);
+            Group? group = null;
+            foreach (var g in groups)
+            {
+                if (g.Key == key)
+                {
+                    group = g;
+                    break;
+                }
+            }
+
             if (group is null)
             {
                 group = new Group(key, values);
