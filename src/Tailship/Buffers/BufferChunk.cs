@@ -51,6 +51,12 @@ internal abstract class BufferChunk : IChunk
     /// <summary>The chunk-key values it was created for (owned by the buffer).</summary>
     public ChunkKey Key { get; init; }
 
+    /// <summary>
+    /// Acknowledgements of the batches in this chunk, released after delivery (memory buffers only; guarded by the
+    /// buffer's lock while staged, then owned by the flush thread that delivers the chunk).
+    /// </summary>
+    public List<DeliveryAcknowledgement>? Acknowledgements { get; set; }
+
     /// <summary>Where the chunk lives, for messages: a file path, or "memory".</summary>
     public abstract string Location { get; }
 

@@ -500,6 +500,14 @@ internal sealed partial class BufferedOutputHost : IOutput, IAsyncDisposable
         }
 
         _buffer.Release(chunk);
+        if (chunk.Acknowledgements is { } acks)
+        {
+            chunk.Acknowledgements = null;
+            foreach (var ack in acks)
+            {
+                ack.Release();
+            }
+        }
     }
 
     /// <summary>The events of one emit that share chunk-key values, formatted.</summary>

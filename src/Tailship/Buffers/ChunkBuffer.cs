@@ -21,6 +21,7 @@ internal sealed partial class ChunkBuffer : IDisposable
     private readonly HashSet<BufferChunk> _dirty = [];
     private readonly SemaphoreSlim _syncGate = new(1, 1);
     private TaskCompletionSource _spaceFreed = NewSignal();
+    private BufferChunk? _lastAppended; // guarded by _lock: the chunk the last append went to
     private long _totalSize;
     private long _appendSeq;
     private long _syncedSeq;
@@ -117,6 +118,13 @@ internal sealed partial class ChunkBuffer : IDisposable
                     if (_totalSize + length <= _options.TotalLimitSize || _totalSize == 0)
                     {
                         seq = AppendLocked(key, metadata, frame.AsSpan(0, length), records, raw.Length, out enqueued);
+                        if (!_store.Durable && DeliveryScope.Current is { } ack)
+                        {
+                            // Held until the chunk is delivered; a file buffer needs no hold: the fsync below is the acknowledgement.
+                            ack.Hold();
+                            (_lastAppended!.Acknowledgements ??= []).Add(ack);
+                        }
+
                         break;
                     }
 
@@ -274,6 +282,7 @@ internal sealed partial class ChunkBuffer : IDisposable
 
         var before = chunk.StoredSize;
         chunk.Append(frame, records, rawLength);
+        _lastAppended = chunk;
         _totalSize += chunk.StoredSize - before;
         _dirty.Add(chunk);
         if (_options.FlushMode == FlushMode.Immediate
