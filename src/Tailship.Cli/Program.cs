@@ -1,10 +1,9 @@
+using Tailship.Hosting;
+
 namespace Tailship.Cli;
 
+/// <summary>The <c>tailship</c> executable; everything but this entry point lives in <c>Tailship.Hosting</c>.</summary>
 internal static class Program
 {
-    public static int Main(string[] args)
-    {
-        Console.Error.WriteLine("tailship: the command line is not built yet");
-        return args.Length == 0 ? 2 : 2;
-    }
+    public static Task<int> Main(string[] args) => AgentHost.RunProcessAsync(args);
 }

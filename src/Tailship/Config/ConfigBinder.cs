@@ -82,7 +82,8 @@ public sealed class ConfigBinder
             var param = FindParam(spec, p.Key);
             if (param is null)
             {
-                if (ReservedKeys.Contains(p.Key) && (isPlugin || p.Key is "@type" or "type"))
+                // In a section of open keys (record_transformer's <record>), "type" is a key like any other.
+                if (ReservedKeys.Contains(p.Key) && (isPlugin || (p.Key is "@type" or "type" && !spec.OpenKeys)))
                 {
                     continue;
                 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Tailship.Observability;
 using Tailship.Plugins;
 using Tailship.Routing;
 
@@ -18,10 +19,14 @@ public sealed partial class Pipeline : IAsyncDisposable
     private readonly List<(PlannedPlugin Plan, IInput Input)> _startedInputs = [];
     private readonly List<(PlannedPlugin Plan, IOutput Output)> _startedOutputs = [];
     private readonly AgentLogPump? _logPump;
+    private readonly PipelinePlan _plan;
+    private ObservabilityServer? _httpServer;
+    private IDisposable? _readiness;
     private int _state; // 0 built, 1 started (or starting), 2 stopped; changed with Interlocked.
 
-    private Pipeline(PipelineBuilder built, ILogger logger)
+    private Pipeline(PipelineBuilder built, PipelinePlan plan, ILogger logger)
     {
+        _plan = plan;
         _logger = logger;
         _root = built.Root;
         _labels = built.Labels;
@@ -36,6 +41,9 @@ public sealed partial class Pipeline : IAsyncDisposable
 
     /// <summary>The router of a label, or null when the label is not defined.</summary>
     internal Router? LabelRouter(string label) => _labels.GetValueOrDefault(label);
+
+    /// <summary>Where plugins and routers count, and what the HTTP endpoints read.</summary>
+    public MetricsRegistry Metrics => _plan.Options.Metrics;
 
     /// <summary>Log messages turned into fluent.* events that were lost (queue full, or after stop).</summary>
     internal long DroppedLogEvents => _logPump?.Dropped ?? 0;
@@ -58,7 +66,7 @@ public sealed partial class Pipeline : IAsyncDisposable
             throw;
         }
 
-        return new Pipeline(builder, logger);
+        return new Pipeline(builder, plan, logger);
     }
 
     /// <summary>Starts outputs, then inputs. When it throws, call <see cref="StopAsync"/> to stop what started.</summary>
@@ -83,6 +91,8 @@ public sealed partial class Pipeline : IAsyncDisposable
             await input.StartAsync(router, cancellationToken).ConfigureAwait(false);
             _startedInputs.Add((plan, input));
         }
+
+        StartHttpServer();
     }
 
     /// <summary>
@@ -134,6 +144,8 @@ public sealed partial class Pipeline : IAsyncDisposable
                 LogStopFailed(_logger, "output", plan.Type, plan.Id, ex);
             }
         }
+
+        await StopHttpServerAsync().ConfigureAwait(false);
     }
 
     /// <summary>

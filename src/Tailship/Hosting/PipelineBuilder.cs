@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Tailship.Config;
+using Tailship.Observability;
 using Tailship.Plugins;
 using Tailship.Routing;
 
@@ -20,12 +21,13 @@ internal sealed partial class PipelineBuilder
         _logger = logger;
         var options = plan.Options;
         var interval = plan.System.EmitErrorLogInterval ?? TimeSpan.Zero;
-        Root = new Router(null, options.LoggerFactory, options.Time, interval);
+        Root = new Router(null, options.LoggerFactory, options.Time, interval) { Metrics = new RouterMetrics(options.Metrics, null) };
         foreach (var name in plan.Labels)
         {
             Labels[name] = new Router(name, options.LoggerFactory, options.Time, interval)
             {
                 WarnUnmatched = name != LabelNames.FluentLog,
+                Metrics = new RouterMetrics(options.Metrics, name),
             };
         }
     }
@@ -84,14 +86,21 @@ internal sealed partial class PipelineBuilder
             WorkerId = options.WorkerId,
             Router = router,
             LabelRouter = name => Labels.GetValueOrDefault(name),
+            MetricsRegistry = options.Metrics,
         };
 
+        var metrics = RegisterMetrics(planned);
         var built = planned.Bound.Descriptor.Build(planned.Bound.Options, context);
         All.Add(built);
+        if (built is IReadiness readiness)
+        {
+            options.Metrics.Readiness.Add(planned.Id, readiness);
+        }
+
         switch (planned.Kind)
         {
             case PluginKind.Input:
-                Inputs.Add((planned, As<IInput>(built, planned), router));
+                Inputs.Add((planned, As<IInput>(built, planned), new CountingEventRouter(router, metrics)));
                 break;
             case PluginKind.Filter:
                 scope.AddFilter(planned.Pattern!, planned.Id, As<IFilter>(built, planned));
@@ -104,6 +113,21 @@ internal sealed partial class PipelineBuilder
             default:
                 throw new InvalidOperationException($"{planned.Section.Describe()} is not a top-level plugin kind");
         }
+    }
+
+    /// <summary>Lists the plugin for the monitor API (category and masked config) before it is built.</summary>
+    private PluginMetrics RegisterMetrics(PlannedPlugin planned)
+    {
+        var category = planned.Kind switch
+        {
+            PluginKind.Input => "input",
+            PluginKind.Output => "output",
+            PluginKind.Filter => "filter",
+            _ => "unknown",
+        };
+        var metrics = _plan.Options.Metrics.ForPlugin(planned.Id, planned.Type, category);
+        metrics.Config = PluginConfigDump.From(planned.Section, planned.Bound.Descriptor.Spec.Root);
+        return metrics;
     }
 
     private static T As<T>(object built, PlannedPlugin planned)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tailship.Observability;
 using Tailship.Plugins;
 
 namespace Tailship.Hosting;
@@ -16,4 +17,7 @@ public sealed record PipelineOptions
     public string Hostname { get; init; } = Environment.MachineName;
 
     public int WorkerId { get; init; }
+
+    /// <summary>Where plugins and routers count; the metrics endpoints read it.</summary>
+    public MetricsRegistry Metrics { get; init; } = new();
 }

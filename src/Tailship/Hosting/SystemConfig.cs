@@ -40,4 +40,10 @@ public sealed record SystemConfig
 
     /// <summary>strftime format of the time in the agent's own log; null for Fluentd's default.</summary>
     public string? LogTimeFormat { get; init; }
+
+    /// <summary>The metrics and health listener of <c>&lt;http_server&gt;</c> (a Tailship section); null when there is none.</summary>
+    public HttpServerConfig? HttpServer { get; init; }
 }
+
+/// <summary><c>&lt;system&gt; &lt;http_server&gt;</c>: where the pipeline serves /metrics, /healthz, /readyz and the monitor API.</summary>
+public sealed record HttpServerConfig(string Bind, int Port, string MetricsPath, bool MonitorApi);

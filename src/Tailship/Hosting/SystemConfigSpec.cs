@@ -50,6 +50,16 @@ internal static class SystemConfigSpec
                     ParamSpec.NotImplemented("forced_stacktrace_level", "Level at which stack traces are always written."),
                 ],
             },
+            new SectionSpec("http_server", "Tailship: serve /metrics, /healthz, /readyz and Fluentd's monitor API over HTTP (off without this section).")
+            {
+                Params =
+                [
+                    ParamSpec.String("bind", "127.0.0.1", "Address to listen on; 0.0.0.0 for probes from outside the pod."),
+                    ParamSpec.Integer("port", 24231, "TCP port to listen on (0: any free port)."),
+                    ParamSpec.String("metrics_path", "/metrics", "Path of the Prometheus metrics."),
+                    ParamSpec.Bool("monitor_api", true, "Also serve /api/plugins.json and /api/plugins (monitor_agent's API)."),
+                ],
+            },
             new SectionSpec("metrics", "Metrics plugin of the agent.") { Implemented = false },
             new SectionSpec("counter_server", "Counter server shared by workers.") { Implemented = false },
             new SectionSpec("counter_client", "Counter client of a worker.") { Implemented = false },
@@ -91,6 +101,7 @@ internal static class SystemConfigSpec
         }
 
         var log = cfg.GetSection("log");
+        var http = cfg.GetSection("http_server");
         return new SystemConfig
         {
             LogLevelName = cfg.GetString("log_level") ?? "info",
@@ -105,7 +116,28 @@ internal static class SystemConfigSpec
             DirPermission = Permission(cfg, "dir_permission", diagnostics, where),
             LogFormat = log?.GetString("format") ?? "text",
             LogTimeFormat = log?.GetString("time_format"),
+            HttpServer = http is null ? null : BindHttpServer(http, diagnostics, where),
         };
+    }
+
+    private static HttpServerConfig? BindHttpServer(SectionConfig http, DiagnosticBag diagnostics, string where)
+    {
+        var port = http.GetInt("port");
+        var path = http.GetString("metrics_path") ?? "/metrics";
+        var ok = true;
+        if (port is < 0 or > 65535)
+        {
+            diagnostics.Add(new Diagnostic(DiagnosticSeverity.Error, http.LocationOf("port"), $"parameter 'port' must be a TCP port between 0 and 65535, found {port}", where));
+            ok = false;
+        }
+
+        if (!path.StartsWith('/'))
+        {
+            diagnostics.Add(new Diagnostic(DiagnosticSeverity.Error, http.LocationOf("metrics_path"), $"parameter 'metrics_path' must be a path starting with '/', found '{path}'", where));
+            ok = false;
+        }
+
+        return ok ? new HttpServerConfig(http.GetString("bind") ?? "127.0.0.1", (int)port, path, http.GetBool("monitor_api")) : null;
     }
 
     private static int? Permission(SectionConfig cfg, string name, DiagnosticBag diagnostics, string where)

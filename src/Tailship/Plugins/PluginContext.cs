@@ -1,12 +1,15 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tailship.Config;
+using Tailship.Observability;
 
 namespace Tailship.Plugins;
 
 /// <summary>What a plugin gets when it is built: its identity, clocks, logging and the router of its label.</summary>
 public sealed class PluginContext
 {
+    private MetricsRegistry? _metricsRegistry;
+
     public PluginContext(PluginRegistry registry)
     {
         Registry = registry;
@@ -34,6 +37,16 @@ public sealed class PluginContext
     /// <summary>Finds the router of a label by name (<c>@label</c> in an output such as relabel); null when unknown.</summary>
     public Func<string, IEventRouter?> LabelRouter { get; init; } = _ => null;
 
+    /// <summary>The pipeline's metrics registry (a private one when the plugin is built alone, as in tests).</summary>
+    public MetricsRegistry MetricsRegistry
+    {
+        get => _metricsRegistry ??= new MetricsRegistry(Time);
+        init => _metricsRegistry = value;
+    }
+
+    /// <summary>This plugin's metrics handle (labelled with its <c>@id</c> and <c>@type</c>); get it once, when built.</summary>
+    public PluginMetrics Metrics => MetricsRegistry.ForPlugin(PluginId, PluginType);
+
     /// <summary>Builds the nested plugin bound into <paramref name="section"/> (a <c>&lt;format&gt;</c>, <c>&lt;store&gt;</c>...).</summary>
     public T CreateNested<T>(SectionConfig section)
         where T : class
@@ -49,6 +62,7 @@ public sealed class PluginContext
             WorkerId = WorkerId,
             Router = Router,
             LabelRouter = LabelRouter,
+            MetricsRegistry = MetricsRegistry,
         };
         return bound.Descriptor.Build(bound.Options, child) as T
             ?? throw new InvalidOperationException($"@type {bound.Descriptor.Spec.Type} is not a {typeof(T).Name}");

@@ -1,3 +1,4 @@
+using Tailship.Observability;
 using Tailship.Plugins;
 
 namespace Tailship.Routing;
@@ -16,6 +17,9 @@ internal sealed class Route(IFilter[] filters, IOutput? output, string? outputId
     public IOutput? Output { get; } = output;
 
     public string? OutputId { get; } = outputId;
+
+    /// <summary>The output's metrics handle, set by the router when it caches the route (null without metrics).</summary>
+    public PluginMetrics? OutputMetrics { get; set; }
 
     /// <summary>Batches of this tag that matched nothing; drives the warning back-off. Updated with Interlocked.</summary>
     public long UnmatchedBatches;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Tailship.Events;
+using Tailship.Observability;
 using Tailship.Plugins;
 
 namespace Tailship.Routing;
@@ -42,6 +43,9 @@ internal sealed partial class Router : IEventRouter
 
     /// <summary>False for <c>@FLUENT_LOG</c>, where an unmatched log event is dropped without a warning (as in Fluentd).</summary>
     public bool WarnUnmatched { get; init; } = true;
+
+    /// <summary>Counters of this scope for /metrics; null when the router runs without a metrics registry.</summary>
+    public RouterMetrics? Metrics { get; init; }
 
     /// <summary>The <c>@ERROR</c> label's router, or null when there is none (or this is it).</summary>
     public IEventRouter? ErrorRouter { get; set; }
@@ -93,14 +97,16 @@ internal sealed partial class Router : IEventRouter
                 }
             }
 
+            Metrics?.Routed.Add(batch.Count);
             var pending = route.Output.EmitAsync(tag, batch, cancellationToken);
             if (pending.IsCompletedSuccessfully)
             {
                 pending.GetAwaiter().GetResult();
+                route.OutputMetrics?.AddEmit(batch.Count);
                 return ValueTask.CompletedTask;
             }
 
-            return AwaitEmitAsync(pending, tag, route.OutputId!, cancellationToken);
+            return AwaitEmitAsync(pending, tag, route, batch.Count, cancellationToken);
         }
         catch (Exception ex) when (LogEmitFailed(tag, route.OutputId!, ex, cancellationToken))
         {
@@ -113,6 +119,7 @@ internal sealed partial class Router : IEventRouter
     public ValueTask EmitErrorAsync(string tag, Event @event, Exception error, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _errorEvents);
+        Metrics?.ErrorEvents.Increment();
         if (ErrorRouter is { } errors)
         {
             LogSendErrorEvent(_logger, error.GetType().Name, error.Message, tag, @event.Time);
@@ -133,6 +140,11 @@ internal sealed partial class Router : IEventRouter
         }
 
         route = Route.Compute(_rules, tag);
+        if (Metrics is not null && route.OutputId is { } outputId)
+        {
+            route.OutputMetrics = Metrics.Registry.FindPlugin(outputId);
+        }
+
         if (_cache.Count >= MaxCachedRoutes)
         {
             _cache.Clear();
@@ -141,13 +153,14 @@ internal sealed partial class Router : IEventRouter
         return _cache.GetOrAdd(tag, route);
     }
 
-    private async ValueTask AwaitEmitAsync(ValueTask pending, string tag, string outputId, CancellationToken cancellationToken)
+    private async ValueTask AwaitEmitAsync(ValueTask pending, string tag, Route route, int records, CancellationToken cancellationToken)
     {
         try
         {
             await pending.ConfigureAwait(false);
+            route.OutputMetrics?.AddEmit(records);
         }
-        catch (Exception ex) when (LogEmitFailed(tag, outputId, ex, cancellationToken))
+        catch (Exception ex) when (LogEmitFailed(tag, route.OutputId!, ex, cancellationToken))
         {
             throw;
         }
@@ -161,6 +174,7 @@ internal sealed partial class Router : IEventRouter
             return false;
         }
 
+        Metrics?.EmitFailures.Increment();
         if (_emitErrorLogInterval > TimeSpan.Zero)
         {
             var now = _time.GetTimestamp();
@@ -184,6 +198,7 @@ internal sealed partial class Router : IEventRouter
     private void CountUnmatched(Route route, string tag, int events)
     {
         Interlocked.Add(ref _unmatchedEvents, events);
+        Metrics?.Unmatched.Add(events);
         var n = Interlocked.Increment(ref route.UnmatchedBatches);
         if (!WarnUnmatched)
         {

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tailship.Hosting;
+
+internal sealed partial class AgentHost
+{
+    /// <summary>The host's messages. Event ids are stable: log pipelines may filter on them; never reuse a number.</summary>
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "parsing config file is succeeded path=\"{Path}\"")]
+        public static partial void ConfigParsed(ILogger logger, string path);
+
+        [LoggerMessage(2, LogLevel.Information, "using configuration file: {Config}")]
+        public static partial void UsingConfig(ILogger logger, string config);
+
+        [LoggerMessage(3, LogLevel.Error, "{Diagnostic}")]
+        public static partial void ConfigError(ILogger logger, string diagnostic);
+
+        [LoggerMessage(4, LogLevel.Warning, "{Diagnostic}")]
+        public static partial void ConfigWarning(ILogger logger, string diagnostic);
+
+        [LoggerMessage(5, LogLevel.Error, "invalid configuration: {Count} error(s) in {Path}; nothing was started")]
+        public static partial void ConfigInvalid(ILogger logger, int count, string path);
+
+        [LoggerMessage(6, LogLevel.Information, "finished dry run mode: the configuration is valid")]
+        public static partial void DryRunFinished(ILogger logger);
+
+        [LoggerMessage(7, LogLevel.Information, "starting tailship-{Version} pid={Pid} dotnet=\"{Runtime}\"")]
+        public static partial void Starting(ILogger logger, string version, int pid, string runtime);
+
+        [LoggerMessage(8, LogLevel.Error, "failed to build the pipeline")]
+        public static partial void BuildFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(9, LogLevel.Error, "failed to start the pipeline")]
+        public static partial void StartFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(10, LogLevel.Information, "tailship is now running pid={Pid}")]
+        public static partial void Running(ILogger logger, int pid);
+
+        [LoggerMessage(11, LogLevel.Information, "received {Signal}: stopping gracefully within {Seconds}s (a second signal forces exit)")]
+        public static partial void Stopping(ILogger logger, string signal, double seconds);
+
+        [LoggerMessage(12, LogLevel.Error, "received {Signal} again: exiting now; events not yet flushed may be lost")]
+        public static partial void ForcedExit(ILogger logger, string signal);
+
+        [LoggerMessage(13, LogLevel.Error, "the pipeline did not stop within {Seconds}s (--shutdown-timeout); exiting, events not yet flushed may be lost")]
+        public static partial void StopTimedOut(ILogger logger, double seconds);
+
+        [LoggerMessage(14, LogLevel.Error, "stopping the pipeline failed; events not yet flushed may be lost")]
+        public static partial void StopFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(15, LogLevel.Information, "tailship stopped")]
+        public static partial void Stopped(ILogger logger);
+
+        [LoggerMessage(16, LogLevel.Warning, "received {Signal}: reloading the configuration is not implemented; restart tailship to apply changes")]
+        public static partial void ReloadIgnored(ILogger logger, string signal);
+
+        [LoggerMessage(17, LogLevel.Error, "cannot read the configuration: {Message}")]
+        public static partial void ConfigUnreadable(ILogger logger, string message, Exception exception);
+
+        [LoggerMessage(18, LogLevel.Critical, "unexpected failure; tailship exits")]
+        public static partial void Unexpected(ILogger logger, Exception exception);
+
+        [LoggerMessage(19, LogLevel.Debug, "received {Signal} again at once (delivered twice); still stopping gracefully")]
+        public static partial void RepeatedSignal(ILogger logger, string signal);
+    }
+}

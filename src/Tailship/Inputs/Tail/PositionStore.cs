@@ -1,0 +1,320 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace Tailship.Inputs.Tail;
+
+/// <summary>
+/// The positions of every watched file, kept in memory and, with <c>pos_file</c>, on disk.
+/// </summary>
+/// <remarks>
+/// <para>On-disk format (Fluentd's, so either agent can resume the other's file): one line per file,
+/// <c>PATH \t OFFSET \t INODE \n</c>, OFFSET and INODE as 16 lower-case hex digits. OFFSET
+/// <c>ffffffffffffffff</c> marks a file no longer watched; such lines are dropped when the file is loaded and at
+/// each compaction (<c>pos_file_compaction_interval</c>). When a path appears twice, the last line wins.</para>
+/// <para>Crash safety: Fluentd rewrites its lines in place, which a crash can leave half-written. Tailship writes
+/// the whole file to <c>PATH.tmp</c>, fsyncs it, renames it over <c>PATH</c> and fsyncs the directory, so after a
+/// crash the file holds either the old or the new set of positions, never a mix. Writes are coalesced: while one
+/// is running, further commits only mark the store dirty and the next write picks them all up.</para>
+/// <para>Only committed positions are written (see <see cref="IPositionCommitPolicy"/>).</para>
+/// </remarks>
+internal sealed class PositionStore : IAsyncDisposable
+{
+    public const ulong UnwatchedOffset = ulong.MaxValue;
+
+    private readonly Lock _lock = new();
+    private readonly List<PositionEntry> _entries = []; // guarded by _lock; pos_file order
+    private readonly string? _path;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan? _compactionInterval;
+    private readonly SemaphoreSlim _dirtySignal = new(0, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private DateTimeOffset _lastCompaction;
+    private long _generation;
+    private int _dirty; // 1 when entries changed since the last write started
+    private Task? _saver;
+
+    public PositionStore(string? path, TimeProvider time, ILogger logger, TimeSpan? compactionInterval)
+    {
+        _path = path;
+        _time = time;
+        _logger = logger;
+        _compactionInterval = compactionInterval;
+        _lastCompaction = time.GetUtcNow();
+    }
+
+    /// <summary>Raised after each successful write of the pos_file (tests and metrics observe it).</summary>
+    public event Action? Saved;
+
+    public bool IsPersistent => _path is not null;
+
+    /// <summary>Reads the pos_file if there is one (a missing file is an empty one) and starts the writer.</summary>
+    public void Open()
+    {
+        if (_path is not null && File.Exists(_path))
+        {
+            Load(File.ReadAllBytes(_path));
+        }
+
+        if (_path is not null)
+        {
+            _saver = Task.Run(() => RunSaverAsync(_stop.Token));
+        }
+    }
+
+    internal void Load(ReadOnlySpan<byte> content)
+    {
+        var text = Encoding.UTF8.GetString(content);
+        var lineNumber = 0;
+        foreach (var raw in text.Split('\n'))
+        {
+            lineNumber++;
+            if (raw.Length == 0)
+            {
+                continue;
+            }
+
+            if (!TryParseLine(raw, out var path, out var offset, out var inode))
+            {
+                TailLog.PosFileLineInvalid(_logger, _path ?? "(memory)", lineNumber);
+                continue;
+            }
+
+            lock (_lock)
+            {
+                _entries.RemoveAll(e => e.Path == path);
+                if (offset != UnwatchedOffset)
+                {
+                    _entries.Add(new PositionEntry(path, inode, (long)offset));
+                }
+            }
+        }
+    }
+
+    internal static bool TryParseLine(string line, out string path, out ulong offset, out ulong inode)
+    {
+        path = string.Empty;
+        offset = 0;
+        inode = 0;
+        var parts = line.Split('\t');
+        if (parts.Length != 3 || parts[0].Length == 0)
+        {
+            return false;
+        }
+
+        path = parts[0];
+        return ulong.TryParse(parts[1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out offset)
+            && ulong.TryParse(parts[2], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out inode);
+    }
+
+    /// <summary>A number for a new reader, larger than any before (see <see cref="PositionEntry.Generation"/>).</summary>
+    public long NextGeneration() => Interlocked.Increment(ref _generation);
+
+    public PositionEntry? Find(string path)
+    {
+        lock (_lock)
+        {
+            return _entries.Find(e => e.Path == path);
+        }
+    }
+
+    public PositionEntry? FindByInode(ulong inode)
+    {
+        lock (_lock)
+        {
+            return _entries.FindLast(e => e.Inode == inode && !e.Unwatched);
+        }
+    }
+
+    /// <summary>The entry of <paramref name="path"/>, created (not yet committed, so not yet written) when absent.</summary>
+    public PositionEntry GetOrAdd(string path, ulong inode)
+    {
+        lock (_lock)
+        {
+            var entry = _entries.Find(e => e.Path == path);
+            if (entry is null)
+            {
+                entry = new PositionEntry(path, inode, 0) { Fresh = true };
+                _entries.Add(entry);
+            }
+
+            return entry;
+        }
+    }
+
+    /// <summary>Moves an entry to another path (follow_inodes: the same file under a new name).</summary>
+    public void Rename(PositionEntry entry, string newPath)
+    {
+        lock (_lock)
+        {
+            _entries.RemoveAll(e => e != entry && e.Path == newPath);
+            entry.Path = newPath;
+        }
+
+        MarkDirty();
+    }
+
+    internal void Commit(PositionEntry entry, PositionCheckpoint checkpoint)
+    {
+        lock (_lock)
+        {
+            // A checkpoint of an older reader (a rotated file still drained) never overwrites a newer file's
+            // position; within one reader, positions only move forward.
+            if (checkpoint.Generation < entry.Generation
+                || (checkpoint.Generation == entry.Generation && checkpoint.Sequence <= entry.Sequence))
+            {
+                return;
+            }
+
+            entry.Generation = checkpoint.Generation;
+            entry.Sequence = checkpoint.Sequence;
+            entry.Inode = checkpoint.Inode;
+            entry.Offset = checkpoint.Offset;
+            entry.Unwatched = false;
+            entry.Fresh = false;
+        }
+
+        MarkDirty();
+    }
+
+    public void MarkUnwatched(PositionEntry entry)
+    {
+        lock (_lock)
+        {
+            entry.Unwatched = true;
+        }
+
+        MarkDirty();
+    }
+
+    /// <summary>The committed position of an entry, read under the lock.</summary>
+    public (ulong Inode, long Offset, bool Known) Read(PositionEntry entry)
+    {
+        lock (_lock)
+        {
+            return (entry.Inode, entry.Offset, !entry.Unwatched && !entry.Fresh);
+        }
+    }
+
+    private void MarkDirty()
+    {
+        if (_path is null)
+        {
+            return;
+        }
+
+        if (Interlocked.Exchange(ref _dirty, 1) == 0)
+        {
+            try
+            {
+                _dirtySignal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // A wake-up is already pending; the writer will see the dirty flag.
+            }
+        }
+    }
+
+    private async Task RunSaverAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _dirtySignal.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            TrySave();
+        }
+    }
+
+    /// <summary>Writes the pos_file now if anything changed. Returns false (after logging) when the write failed.</summary>
+    public bool TrySave()
+    {
+        if (_path is null || Interlocked.Exchange(ref _dirty, 0) == 0)
+        {
+            return true;
+        }
+
+        try
+        {
+            Write(_path, Render());
+            Saved?.Invoke();
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Leave the store dirty so the next commit (or stop) retries the write.
+            Interlocked.Exchange(ref _dirty, 1);
+            TailLog.PosFileWriteFailed(_logger, _path, ex);
+            return false;
+        }
+    }
+
+    internal byte[] Render()
+    {
+        var sb = new StringBuilder();
+        var compact = _compactionInterval is { } interval && _time.GetUtcNow() - _lastCompaction >= interval;
+        lock (_lock)
+        {
+            if (compact)
+            {
+                _entries.RemoveAll(e => e.Unwatched);
+                _lastCompaction = _time.GetUtcNow();
+            }
+
+            foreach (var e in _entries)
+            {
+                if (e.Fresh)
+                {
+                    // Created for a file whose first position is not committed yet: nothing to say about it.
+                    continue;
+                }
+
+                var offset = e.Unwatched ? UnwatchedOffset : (ulong)e.Offset;
+                sb.Append(e.Path).Append('\t')
+                    .Append(offset.ToString("x16", CultureInfo.InvariantCulture)).Append('\t')
+                    .Append(e.Inode.ToString("x16", CultureInfo.InvariantCulture)).Append('\n');
+            }
+        }
+
+        return Encoding.UTF8.GetBytes(sb.ToString());
+    }
+
+    /// <summary>Write-temp, fsync, rename, fsync the directory: the file is always either the old or the new one.</summary>
+    private static void Write(string path, byte[] content)
+    {
+        var tmp = path + ".tmp";
+        using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+        {
+            stream.Write(content);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(tmp, path, overwrite: true);
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (OperatingSystem.IsLinux() && dir is not null)
+        {
+            DirectorySync.Fsync(dir);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_saver is not null)
+        {
+            await _saver.ConfigureAwait(false);
+        }
+
+        TrySave();
+        _stop.Dispose();
+        _dirtySignal.Dispose();
+    }
+}

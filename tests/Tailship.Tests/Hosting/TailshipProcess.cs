@@ -1,0 +1,113 @@
+using System.Diagnostics;
+
+namespace Tailship.Tests.Hosting;
+
+/// <summary>The built <c>tailship</c> executable run as a child process, with its output captured line by line.</summary>
+internal sealed class TailshipProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ObservedText _stdout = new();
+    private readonly ObservedText _stderr = new();
+
+    private TailshipProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
+    {
+        var start = new ProcessStartInfo(RepoPaths.TailshipExecutable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // The test runner's own environment must not steer the agent.
+        start.Environment.Remove("FLUENTD_ARGS");
+        start.Environment.Remove("FLUENT_CONF");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) => AppendLine(_stdout, e.Data);
+        _process.ErrorDataReceived += (_, e) => AppendLine(_stderr, e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+
+    public string Stdout => _stdout.Text;
+
+    public string Stderr => _stderr.Text;
+
+    public static TailshipProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null) => new(args, environment);
+
+    /// <summary>Runs to completion and returns the exit code; a minute is far more than any of these take.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        using var process = Start(args, environment);
+        var code = await process.WaitForExitAsync(TimeSpan.FromMinutes(1));
+        return (code, process.Stdout, process.Stderr);
+    }
+
+    /// <summary>Completes when stderr holds <paramref name="marker"/>; fails if the process exits first.</summary>
+    public async Task WaitForStderrAsync(string marker, TimeSpan timeout)
+    {
+        var seen = _stderr.WaitForAsync(marker);
+        using var cts = new CancellationTokenSource(timeout);
+        var exited = _process.WaitForExitAsync(cts.Token);
+        var first = await Task.WhenAny(seen, exited);
+        if (first != seen || !seen.IsCompletedSuccessfully)
+        {
+            throw new Xunit.Sdk.XunitException($"'{marker}' did not appear on stderr (exited: {_process.HasExited}):\n{Stderr}");
+        }
+    }
+
+    /// <summary>Sends a signal the way an operator or the kubelet would: with kill(1).</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-s", signal, Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill();
+            throw new Xunit.Sdk.XunitException($"tailship did not exit within {timeout}:\n{Stderr}");
+        }
+
+        // WaitForExitAsync also waits for the redirected streams to reach their end.
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+
+        _process.Dispose();
+    }
+
+    private static void AppendLine(ObservedText target, string? line)
+    {
+        // A null line marks the end of the stream.
+        if (line is not null)
+        {
+            target.Append(line + "\n");
+        }
+    }
+}
