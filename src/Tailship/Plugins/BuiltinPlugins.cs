@@ -21,6 +21,7 @@ public static class BuiltinPlugins
         registry.Add(Outputs.File.FileOutput.Descriptor);
         registry.Add(Outputs.Null.NullOutput.Descriptor);
         registry.Add(Outputs.Relabel.RelabelOutput.Descriptor);
+        registry.Add(Outputs.SecondaryFile.SecondaryFileOutput.Descriptor);
         registry.Add(Outputs.Stdout.StdoutOutput.Descriptor);
 
         // Filters

@@ -1,0 +1,102 @@
+namespace Tailship.Buffers;
+
+/// <summary>
+/// Reads a chunk's record frames as one uncompressed byte stream, frame by frame (a file chunk is never loaded
+/// whole). Stops at the valid length it is given: bytes past it were never acknowledged. With checksums on, a frame
+/// that does not match throws <see cref="InvalidDataException"/>.
+/// </summary>
+internal sealed class ChunkReadStream : Stream
+{
+    private readonly Stream _stored;
+    private readonly long _validLength;
+    private readonly bool _verify;
+    private readonly byte[] _header = new byte[ChunkFrame.HeaderSize];
+    private long _position;
+    private byte[] _current = [];
+    private int _offset;
+
+    public ChunkReadStream(Stream stored, long validLength, bool verify)
+    {
+        _stored = stored;
+        _validLength = validLength;
+        _verify = verify;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        while (_offset == _current.Length)
+        {
+            if (!NextFrame())
+            {
+                return 0;
+            }
+        }
+
+        var n = Math.Min(buffer.Length, _current.Length - _offset);
+        _current.AsSpan(_offset, n).CopyTo(buffer);
+        _offset += n;
+        return n;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stored.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private bool NextFrame()
+    {
+        if (_position + ChunkFrame.HeaderSize > _validLength)
+        {
+            return false;
+        }
+
+        _stored.ReadExactly(_header);
+        if (!ChunkFrame.TryReadHeader(_header, out var h) || _position + ChunkFrame.HeaderSize + h.StoredLength > _validLength)
+        {
+            throw new InvalidDataException($"chunk frame at offset {_position} has a bad header");
+        }
+
+        var payload = new byte[h.StoredLength];
+        _stored.ReadExactly(payload);
+        if (_verify && ChunkFrame.Checksum(_header.AsSpan(0, 20), payload) != h.Crc)
+        {
+            throw new InvalidDataException($"chunk frame at offset {_position} fails its checksum");
+        }
+
+        _position += ChunkFrame.HeaderSize + h.StoredLength;
+        _current = h.Kind != FrameKind.Records ? [] : h.Codec == BufferCompression.Text ? payload : ChunkCodec.Decompress(h.Codec, payload, h.RawLength);
+        _offset = 0;
+        return true;
+    }
+}

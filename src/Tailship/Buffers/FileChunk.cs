@@ -1,0 +1,343 @@
+using System.Buffers;
+
+namespace Tailship.Buffers;
+
+/// <summary>
+/// A chunk kept in a file. Chunk files are crash-consistent; this is their format.
+/// <para><b>Name.</b> <c>{prefix}b{id}{suffix}</c>, e.g. <c>buffer.b0f3…9a.log</c>: the chunk id (32 lower-case hex
+/// digits) is taken from the name, so it is the same after a restart. Annotations live beside it in
+/// <c>{name}.meta</c>, a JSON object of strings replaced atomically (write temp, fsync, rename, fsync dir).</para>
+/// <para><b>Content.</b> A sequence of frames. Each frame is a 24-byte header then its payload; integers little-endian:
+/// <code>
+///  0  u32  magic "TSB1"
+///  4  i32  stored payload length (bytes after the header)
+///  8  i32  raw length (payload after decompression)
+/// 12  i32  records in the frame
+/// 16  u8   kind: 1 metadata, 2 records
+/// 17  u8   codec: 0 text, 1 gzip, 2 zstd (each frame compressed on its own)
+/// 18  u16  reserved, 0
+/// 20  u32  CRC-32 (IEEE) of header bytes 0..19 followed by the payload
+/// </code>
+/// The first frame is the metadata (JSON: tag, timekey, variables, created in Unix ms); every later frame is one
+/// appended batch of formatted events. A frame is written with one write call and the file is fsynced before the
+/// emit that appended it returns (group commit: one fsync covers every batch appended meanwhile).</para>
+/// <para><b>Recovery.</b> Frames are checked in order. A frame cut short or failing its checksum at the very end of the
+/// file is a torn tail (a batch whose emit never returned): the file is cut after the last whole frame. A bad frame
+/// followed by more data, or a first frame that is not metadata, means the chunk is damaged: the file is renamed
+/// <c>{name}.damaged</c>, kept, and reported. A file without a whole metadata frame holds no acknowledged data and
+/// is removed, with a log line.</para>
+/// </summary>
+internal sealed class FileChunk : BufferChunk
+{
+    public const string DamagedSuffix = ".damaged";
+    public const string FailedSuffix = ".failed";
+    public const string MetaSuffix = ".meta";
+
+    private readonly string _path;
+    private readonly Lock _gate = new();
+    private FileStream? _stream;
+    private long _validLength;
+
+    private FileChunk(string path, string id, ChunkMetadata metadata, DateTimeOffset createdAt)
+        : base(id, metadata, createdAt)
+    {
+        _path = path;
+    }
+
+    public override string Location => _path;
+
+    /// <summary>Creates the file and writes its metadata frame (not yet fsynced: the first batch's group commit does it).</summary>
+    public static FileChunk Create(string path, string id, ChunkMetadata metadata, DateTimeOffset createdAt)
+    {
+        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
+        var chunk = new FileChunk(path, id, metadata, createdAt) { Key = ChunkBuffer.KeyOf(metadata) };
+        try
+        {
+            var json = ChunkMetadataJson.Write(metadata, createdAt);
+            var frame = ChunkFrame.Build(FrameKind.Metadata, BufferCompression.Text, json, json.Length, 0, checksum: true, out var length);
+            try
+            {
+                stream.Write(frame, 0, length);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(frame);
+            }
+
+            chunk._stream = stream;
+            chunk._validLength = length;
+            chunk.StoredSize = length;
+            return chunk;
+        }
+        catch
+        {
+            stream.Dispose();
+            TryDelete(path);
+            throw;
+        }
+    }
+
+    public override Stream OpenRead()
+    {
+        var stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 64 * 1024);
+        return new ChunkReadStream(stream, Volatile.Read(ref _validLength), verify: true);
+    }
+
+    public override void Append(ReadOnlySpan<byte> frame, int records, long rawLength)
+    {
+        lock (_gate)
+        {
+            var stream = _stream ?? throw new InvalidOperationException($"chunk {_path} is closed for appends");
+            try
+            {
+                stream.Position = _validLength;
+                stream.Write(frame);
+            }
+            catch (IOException)
+            {
+                // Leave no partial frame behind (disk full): recovery would cut it anyway, but a later append
+                // must start at a frame boundary.
+                try
+                {
+                    stream.SetLength(_validLength);
+                }
+                catch (IOException)
+                {
+                    // The next append rewrites from _validLength and recovery cuts a torn tail, so nothing is lost.
+                }
+
+                throw;
+            }
+
+            _validLength += frame.Length;
+            StoredSize = _validLength;
+            RecordCount += records;
+            ByteSize += rawLength;
+            Frames++;
+        }
+    }
+
+    public override void FlushToDisk()
+    {
+        lock (_gate)
+        {
+            _stream?.Flush(flushToDisk: true);
+        }
+    }
+
+    public override void Delete()
+    {
+        Close();
+        File.Delete(_path);
+        TryDelete(_path + MetaSuffix);
+    }
+
+    public override string? MoveAside(string suffix)
+    {
+        Close();
+        var target = _path + suffix;
+        File.Move(_path, target, overwrite: true);
+        if (File.Exists(_path + MetaSuffix))
+        {
+            File.Move(_path + MetaSuffix, target + MetaSuffix, overwrite: true);
+        }
+
+        return target;
+    }
+
+    public override void Close()
+    {
+        lock (_gate)
+        {
+            _stream?.Dispose();
+            _stream = null;
+        }
+    }
+
+    protected override async ValueTask PersistAnnotationsAsync(IReadOnlyDictionary<string, string> annotations, CancellationToken cancellationToken)
+    {
+        var target = _path + MetaSuffix;
+        var temp = target + ".tmp";
+        var json = ChunkMetadataJson.WriteAnnotations(annotations);
+        var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0, useAsync: true);
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.WriteAsync(json, cancellationToken).ConfigureAwait(false);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, target, overwrite: true);
+        DirectoryFsync.Sync(Path.GetDirectoryName(Path.GetFullPath(target))!);
+    }
+
+    /// <summary>Checks a chunk file after a restart; see the format notes above for what each outcome means.</summary>
+    public static ChunkRecovery Recover(string path, string id)
+    {
+        long length;
+        long good = 0;
+        ChunkMetadata? metadata = null;
+        var created = DateTimeOffset.UnixEpoch;
+        long records = 0, raw = 0;
+        var frames = 0;
+        string? damage = null;
+        var torn = false;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 64 * 1024))
+        {
+            length = stream.Length;
+            var header = new byte[ChunkFrame.HeaderSize];
+            while (good < length)
+            {
+                if (length - good < ChunkFrame.HeaderSize)
+                {
+                    torn = true;
+                    break;
+                }
+
+                stream.Position = good;
+                stream.ReadExactly(header);
+                if (!ChunkFrame.TryReadHeader(header, out var h))
+                {
+                    if (RestIsZero(stream, good, length))
+                    {
+                        torn = true;
+                    }
+                    else
+                    {
+                        damage = $"bad frame header at offset {good}";
+                    }
+
+                    break;
+                }
+
+                var end = good + ChunkFrame.HeaderSize + h.StoredLength;
+                if (end > length)
+                {
+                    torn = true;
+                    break;
+                }
+
+                var payload = new byte[h.StoredLength];
+                stream.ReadExactly(payload);
+                if (ChunkFrame.Checksum(header.AsSpan(0, 20), payload) != h.Crc)
+                {
+                    if (end == length)
+                    {
+                        torn = true;
+                    }
+                    else
+                    {
+                        damage = $"checksum mismatch in the frame at offset {good}";
+                    }
+
+                    break;
+                }
+
+                if (metadata is null)
+                {
+                    if (h.Kind != FrameKind.Metadata)
+                    {
+                        damage = "the first frame is not the chunk's metadata";
+                        break;
+                    }
+
+                    try
+                    {
+                        (metadata, created) = ChunkMetadataJson.Read(payload);
+                    }
+                    catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+                    {
+                        damage = $"unreadable metadata: {ex.Message}";
+                        break;
+                    }
+                }
+                else if (h.Kind == FrameKind.Records)
+                {
+                    records += h.Records;
+                    raw += h.RawLength;
+                    frames++;
+                }
+                else
+                {
+                    damage = $"a second metadata frame at offset {good}";
+                    break;
+                }
+
+                good = end;
+            }
+        }
+
+        if (damage is not null)
+        {
+            return new ChunkRecovery(null, ChunkRecoveryOutcome.Damaged, damage, length - good);
+        }
+
+        if (metadata is null)
+        {
+            return new ChunkRecovery(null, ChunkRecoveryOutcome.Empty, "no whole metadata frame: no accepted data", length);
+        }
+
+        if (torn)
+        {
+            using var cut = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            cut.SetLength(good);
+            cut.Flush(flushToDisk: true);
+        }
+
+        var chunk = new FileChunk(path, id, metadata, created)
+        {
+            Key = ChunkBuffer.KeyOf(metadata),
+            RecordCount = records,
+            ByteSize = raw,
+            StoredSize = good,
+            Frames = frames,
+            _validLength = good,
+        };
+        if (File.Exists(path + MetaSuffix))
+        {
+            chunk.LoadAnnotations(ChunkMetadataJson.ReadAnnotations(File.ReadAllBytes(path + MetaSuffix)));
+        }
+
+        return new ChunkRecovery(chunk, torn ? ChunkRecoveryOutcome.TornTailCut : ChunkRecoveryOutcome.Whole, null, length - good);
+    }
+
+    private static bool RestIsZero(FileStream stream, long from, long length)
+    {
+        stream.Position = from;
+        var buffer = new byte[64 * 1024];
+        for (var left = length - from; left > 0;)
+        {
+            var n = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            if (n == 0 || buffer.AsSpan(0, n).ContainsAnyExcept((byte)0))
+            {
+                return n == 0;
+            }
+
+            left -= n;
+        }
+
+        return true;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort: an empty or orphaned file holds no accepted data.
+        }
+    }
+}
+
+internal enum ChunkRecoveryOutcome
+{
+    Whole,
+    TornTailCut,
+    Damaged,
+    Empty,
+}
+
+/// <summary>What recovery found in one chunk file; <paramref name="BytesCut"/> counts bytes past the last whole frame.</summary>
+internal sealed record ChunkRecovery(FileChunk? Chunk, ChunkRecoveryOutcome Outcome, string? Problem, long BytesCut);
