@@ -20,6 +20,14 @@ public static class BuiltinPlugins
         // Parsers
 
         // Formatters
+        registry.Add(Formatters.Csv.CsvFormatter.Descriptor);
+        registry.Add(Formatters.Hash.HashFormatter.Descriptor);
+        registry.Add(Formatters.Json.JsonFormatter.Descriptor);
+        registry.Add(Formatters.Ltsv.LtsvFormatter.Descriptor);
+        registry.Add(Formatters.MessagePack.MsgpackFormatter.Descriptor);
+        registry.Add(Formatters.OutFile.OutFileFormatter.Descriptor);
+        registry.Add(Formatters.SingleValue.SingleValueFormatter.Descriptor);
+        registry.Add(Formatters.Stdout.StdoutFormatter.Descriptor);
 
         return registry;
     }
