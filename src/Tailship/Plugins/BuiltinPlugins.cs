@@ -14,6 +14,7 @@ public static class BuiltinPlugins
         registry.Add(Outputs.Copy.CopyOutput.Descriptor);
         registry.Add(Outputs.Null.NullOutput.Descriptor);
         registry.Add(Outputs.Relabel.RelabelOutput.Descriptor);
+        registry.Add(Outputs.S3.S3Output.Descriptor);
 
         // Filters
 
