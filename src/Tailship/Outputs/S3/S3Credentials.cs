@@ -65,12 +65,12 @@ internal static class S3Credentials
 
         if (s.Profile is { } profile)
         {
-            return (FromProfile(profile, null), $"aws_profile {profile}");
+            return (new LazyCredentials(() => FromProfile(profile, null)), $"aws_profile {profile}");
         }
 
         if (s.CredentialProcess is { } process)
         {
-            return (new ProcessAWSCredentials(process), "aws_credential_process");
+            return (new LazyCredentials(() => new ProcessAWSCredentials(process)), "aws_credential_process");
         }
 
         if (s.WebIdentity is { } web)
@@ -82,16 +82,17 @@ internal static class S3Credentials
         {
             if (!string.IsNullOrEmpty(env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) || !string.IsNullOrEmpty(env("AWS_CONTAINER_CREDENTIALS_FULL_URI")))
             {
-                return (new GenericContainerCredentials(), "container credentials (ECS / EKS Pod Identity)");
+                return (new LazyCredentials(() => new GenericContainerCredentials()), "container credentials (ECS / EKS Pod Identity)");
             }
 
             ConfigureInstanceMetadata(ip);
-            return (new RetryingCredentials(new InstanceProfileAWSCredentials(), ip.Retries ?? 0), "instance_profile_credentials");
+            return (new RetryingCredentials(new LazyCredentials(() => new InstanceProfileAWSCredentials()), ip.Retries ?? 0), "instance_profile_credentials");
         }
 
         if (s.SharedCredentials is { } shared)
         {
-            return (FromProfile(shared.ProfileName ?? env("AWS_PROFILE") ?? "default", shared.Path), "shared_credentials");
+            var name = shared.ProfileName ?? env("AWS_PROFILE") ?? "default";
+            return (new LazyCredentials(() => FromProfile(name, shared.Path)), $"shared_credentials {name}");
         }
 
         return (new DefaultChainCredentials(), "the SDK's default chain");
@@ -113,6 +114,9 @@ internal static class S3Credentials
             }
 
             Environment.SetEnvironmentVariable("AWS_EC2_METADATA_SERVICE_ENDPOINT", $"http://{host}:{ip.Port ?? 80}");
+
+            // The SDK reads its settings once per process; make it read them again.
+            Amazon.Runtime.Internal.FallbackInternalConfigurationFactory.Reset();
         }
     }
 
@@ -122,6 +126,33 @@ internal static class S3Credentials
         return chain.TryGetAWSCredentials(profile, out var credentials)
             ? credentials
             : throw new InvalidOperationException($"profile '{profile}' was not found{(path is null ? string.Empty : $" in {path}")} or holds no usable credentials");
+    }
+
+    /// <summary>
+    /// A provider made at first use and made again after a failure: several SDK providers contact their source
+    /// in their constructor (the instance profile asks IMDS for the role), which must not fail the start.
+    /// </summary>
+    private sealed class LazyCredentials(Func<AWSCredentials> create) : AWSCredentials
+    {
+        private readonly Lock _lock = new();
+        private AWSCredentials? _inner;
+
+        public override ImmutableCredentials GetCredentials() => Inner().GetCredentials();
+
+        public override async Task<ImmutableCredentials> GetCredentialsAsync()
+        {
+            // Constructors block on I/O: keep them off the caller's thread.
+            var inner = await Task.Run(Inner).ConfigureAwait(false);
+            return await inner.GetCredentialsAsync().ConfigureAwait(false);
+        }
+
+        private AWSCredentials Inner()
+        {
+            lock (_lock)
+            {
+                return _inner ??= create();
+            }
+        }
     }
 
     /// <summary>The SDK's default chain, resolved at first use (so a chain not ready at start is retried later).</summary>

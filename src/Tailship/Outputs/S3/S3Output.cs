@@ -127,7 +127,7 @@ internal sealed partial class S3Output : IBufferedOutput, IAsyncDisposable
         }
         catch (Exception e) when (e is not S3OutputException && !cancellationToken.IsCancellationRequested)
         {
-            throw Fail(S3Errors.Classify(e, $"choosing the key of chunk {chunk.Id}", _options.Bucket));
+            throw Fail(S3Errors.Classify(e, $"choosing the key of chunk {chunk.Id} in bucket '{_options.Bucket}'", _options.Bucket));
         }
 
         WarnIfLate(chunk, key);
@@ -294,6 +294,13 @@ internal sealed partial class S3Output : IBufferedOutput, IAsyncDisposable
         catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
         {
             return false;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.Forbidden)
+        {
+            // A HEAD answer has no body, so a 403 does not say why; listing the key gives the server's error code
+            // (and works where only s3:ListBucket is granted).
+            var list = await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = key, MaxKeys = 1 }, cancellationToken).ConfigureAwait(false);
+            return list.S3Objects?.Exists(o => o.Key == key) == true;
         }
     }
 
