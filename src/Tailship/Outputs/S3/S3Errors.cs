@@ -69,7 +69,8 @@ internal static class S3Errors
             AmazonS3Exception e => (S3FailureCause.BadRequest, $"request refused ({(int)e.StatusCode})"),
             AmazonClientException e when IsCredentialsFailure(e) => (S3FailureCause.CredentialsUnavailable, "no credentials could be obtained"),
             TaskCanceledException or TimeoutException => (S3FailureCause.Timeout, "the request timed out"),
-            HttpRequestException or SocketException or IOException => (S3FailureCause.Network, "the server could not be reached"),
+            HttpRequestException or SocketException or IOException { InnerException: SocketException } => (S3FailureCause.Network, "the server could not be reached"),
+            IOException => (S3FailureCause.Other, "I/O error (reading the chunk or talking to the server)"),
             AmazonServiceException { InnerException: HttpRequestException or SocketException or IOException } => (S3FailureCause.Network, "the server could not be reached"),
             _ => (S3FailureCause.Other, "unexpected error"),
         };

@@ -132,6 +132,22 @@ public sealed class S3OutputTests(S3ServerFixture server)
     }
 
     [Fact]
+    public async Task MultipartFailingMidway_Aborted()
+    {
+        var bucket = await server.CreateBucketAsync("abort", Token);
+        await using var output = S3OutputHarness.Build(
+            S3OutputHarness.Options(S3OutputHarness.Seed(server, bucket, ("multipart_part_size", "5m"))), null);
+        var chunk = new BrokenChunk(new byte[16 << 20], failAfter: 11 << 20);
+
+        await Assert.ThrowsAsync<S3OutputException>(() => output.WriteAsync(chunk, Token));
+
+        using var client = server.CreateClient();
+        var uploads = await client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = bucket }, Token);
+        Assert.Empty(uploads.MultipartUploads ?? []);
+        Assert.Empty(await KeysAsync(bucket));
+    }
+
+    [Fact]
     public async Task WrongSecretKey_ClearErrorAndChunkKept()
     {
         var bucket = await server.CreateBucketAsync("badkey", Token);
@@ -218,6 +234,41 @@ public sealed class S3OutputTests(S3ServerFixture server)
         Assert.Equal("instance_profile_credentials", output.CredentialsSource);
         Assert.True(imds.TokenRequests > 0, "IMDSv2 token was not requested");
         Assert.True(imds.CredentialRequests > 0);
+    }
+
+    /// <summary>A chunk whose data cannot be read past <c>failAfter</c> bytes (a failing disk).</summary>
+    private sealed class BrokenChunk(byte[] data, int failAfter) : IChunk
+    {
+        private readonly TestChunk _inner = new(data, SliceMetadata);
+
+        public string Id => _inner.Id;
+
+        public ChunkMetadata Metadata => _inner.Metadata;
+
+        public long RecordCount => 1;
+
+        public long ByteSize => data.Length;
+
+        public DateTimeOffset CreatedAt => _inner.CreatedAt;
+
+        public Stream OpenRead() => new FailingStream(data, failAfter);
+
+        public string? GetAnnotation(string key) => _inner.GetAnnotation(key);
+
+        public ValueTask SetAnnotationAsync(string key, string value, CancellationToken cancellationToken) => _inner.SetAnnotationAsync(key, value, cancellationToken);
+    }
+
+    private sealed class FailingStream(byte[] data, int failAfter) : MemoryStream(data, writable: false)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => Position >= failAfter ? throw new IOException("disk read failed") : base.Read(buffer, offset, count);
+
+        public override int Read(Span<byte> buffer) => Position >= failAfter ? throw new IOException("disk read failed") : base.Read(buffer);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Position >= failAfter ? throw new IOException("disk read failed") : base.ReadAsync(buffer, cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Position >= failAfter ? throw new IOException("disk read failed") : base.ReadAsync(buffer, offset, count, cancellationToken);
     }
 
     private static TestChunk Lines(IBufferedOutput output, string tag, int count) =>
