@@ -56,6 +56,19 @@ public sealed class S3OutputTests(S3ServerFixture server)
     }
 
     [Fact]
+    public async Task ParallelFlushThreads_EachChunkOwnIndex()
+    {
+        var bucket = await server.CreateBucketAsync("parallel", Token);
+        await using var output = S3OutputHarness.Build(S3OutputHarness.Options(S3OutputHarness.Seed(server, bucket)), S3OutputHarness.TempDirectory());
+        var chunks = Enumerable.Range(0, 8).Select(_ => Lines(output, "t", 1)).ToList();
+
+        await Task.WhenAll(chunks.Select(c => Task.Run(() => output.WriteAsync(c, Token), Token)));
+
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => $"logs/202611260120_{i}.txt").Order(StringComparer.Ordinal), await KeysAsync(bucket));
+        Assert.Equal(8, chunks.Select(c => c.GetAnnotation(S3Output.KeyAnnotation)).Distinct().Count());
+    }
+
+    [Fact]
     public async Task NoLocalRecord_ProbesExistingKeys()
     {
         var bucket = await server.CreateBucketAsync("probe", Token);
