@@ -31,7 +31,8 @@ internal sealed partial class S3Output : IBufferedOutput, IAsyncDisposable
     public static readonly PluginDescriptor Descriptor = new PluginDescriptor<S3OutputOptions>(
         new PluginSpec(PluginKind.Output, "s3", S3OutputSpec.Root),
         validate: S3OutputValidator.Validate,
-        build: (options, ctx) => Create(options, ctx, Environment.GetEnvironmentVariable));
+        build: (options, ctx) => Create(options, ctx, Environment.GetEnvironmentVariable),
+        normalize: NormalizeFormat);
 
     /// <summary>The chunk annotation holding the formatted %{index}, kept only when s3_metadata uses it.</summary>
     public const string IndexAnnotation = "s3.index";
@@ -395,6 +396,27 @@ internal sealed partial class S3Output : IBufferedOutput, IAsyncDisposable
         {
             // Created meanwhile by us (another flush thread or agent): what we wanted.
         }
+    }
+
+    /// <summary>The v0.12 spelling <c>format X</c> in an output means <c>&lt;format&gt; @type X</c>.</summary>
+    private static void NormalizeFormat(ConfigSection section, DiagnosticBag diagnostics)
+    {
+        var format = section.Find("format");
+        if (format is null)
+        {
+            return;
+        }
+
+        section.Params.RemoveAll(p => p.Key == "format");
+        if (section.Sections.Exists(s => s.Name == "format"))
+        {
+            diagnostics.Add(new Diagnostic(DiagnosticSeverity.Error, format.Location, "both 'format' and a <format> section are given: keep the <format> section", section.Describe()));
+            return;
+        }
+
+        var converted = new ConfigSection("format", string.Empty, format.Location);
+        converted.Params.Add(format with { Key = "@type" });
+        section.Sections.Add(converted);
     }
 
     private static IFormatter CreateFormatter(S3OutputOptions options, PluginContext ctx)

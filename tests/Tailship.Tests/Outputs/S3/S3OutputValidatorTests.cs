@@ -52,6 +52,19 @@ public sealed class S3OutputValidatorTests
     }
 
     [Fact]
+    public void V012FormatParameter_BecomesFormatSection()
+    {
+        var section = TestSupport.Conf.Section("match", "**", ("@type", "s3"), ("s3_bucket", "b"), ("format", "json"));
+        var diagnostics = new Tailship.Config.DiagnosticBag();
+        S3Output.Descriptor.Normalize(section, diagnostics);
+        var bound = new Tailship.Config.ConfigBinder(Tailship.Plugins.BuiltinPlugins.CreateRegistry()).BindPlugin(Tailship.Config.PluginKind.Output, section, diagnostics);
+
+        var options = Assert.IsType<S3OutputOptions>(bound?.Options);
+        Assert.Equal("json", options.Format?.Plugin?.Descriptor.Spec.Type);
+        Assert.Empty(diagnostics.Items);
+    }
+
+    [Fact]
     public void MissingBucket_Required()
     {
         var (options, diagnostics) = S3OutputHarness.Bind(("path", "logs/"));
