@@ -335,8 +335,8 @@ internal sealed partial class S3Output : IBufferedOutput, IAsyncDisposable
             {
                 var failure = e as S3OutputException ?? S3Errors.Classify(e, $"start check of bucket '{_options.Bucket}'", _options.Bucket);
                 _notReadyReason = failure.Message;
-                Metrics.Failed(failure.Cause);
                 LogNotReady(_logger, failure.Cause, failure.Message, (long)delay.TotalSeconds);
+                Metrics.Failed(failure.Cause);
             }
 
             try

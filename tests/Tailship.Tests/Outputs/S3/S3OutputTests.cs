@@ -178,6 +178,24 @@ public sealed class S3OutputTests(S3ServerFixture server)
     }
 
     [Fact]
+    public async Task WrongSecretKey_AtStart_NotReadyWithCause()
+    {
+        var bucket = await server.CreateBucketAsync("badstart", Token);
+        var logs = new ListLoggerFactory();
+        await using var output = S3OutputHarness.Build(
+            S3OutputHarness.Options(S3OutputHarness.Seed(server, bucket, ("aws_sec_key", "wrong-secret-key-0000000000000000000000"))), null, logs);
+
+        await output.StartAsync(Token);
+        await WaitUntilAsync(() => logs.Messages().Any(m => m.Contains("not ready (BadCredentials)", StringComparison.Ordinal)));
+
+        Assert.False(output.IsReady);
+        Assert.Contains("bad credentials", output.NotReadyReason, StringComparison.Ordinal);
+        Assert.Equal(1, output.Metrics.FailuresOf(S3FailureCause.BadCredentials));
+        Assert.DoesNotContain(logs.Messages(), m => m.Contains("wrong-secret-key", StringComparison.Ordinal));
+        await output.StopAsync(Token);
+    }
+
+    [Fact]
     public async Task MissingBucket_CreatedAtStart()
     {
         var bucket = "created-" + Guid.NewGuid().ToString("N")[..20];
