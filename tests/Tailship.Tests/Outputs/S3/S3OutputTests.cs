@@ -302,6 +302,64 @@ public sealed class S3OutputTests(S3ServerFixture server)
             Position >= failAfter ? throw new IOException("disk read failed") : base.ReadAsync(buffer, offset, count, cancellationToken);
     }
 
+    [Fact]
+    public async Task WebIdentity_CredentialsFromSts()
+    {
+        var bucket = await server.CreateBucketAsync("webid", Token);
+        await using var sts = new StsStandIn(server.AccessKey, server.SecretKey);
+        var tokenFile = Path.Combine(S3OutputHarness.TempDirectory(), "token");
+        await File.WriteAllTextAsync(tokenFile, "eyJ.test-web-identity-token.sig\n", Token);
+        var options = S3OutputHarness.Options(
+            ("s3_bucket", bucket),
+            ("s3_endpoint", server.Endpoint.ToString()),
+            ("path", "logs/"),
+            ("store_as", "text"),
+            ("time_slice_format", "%Y%m%d%H%M"),
+            Conf.Section(
+                "web_identity_credentials",
+                string.Empty,
+                ("role_arn", "arn:aws:iam::123456789012:role/test"),
+                ("role_session_name", "tailship"),
+                ("web_identity_token_file", tokenFile),
+                ("sts_region", "us-east-1"),
+                ("sts_endpoint_url", sts.Url.ToString())));
+        await using var output = S3OutputHarness.Build(options, null);
+
+        await output.WriteAsync(Lines(output, "t", 1), Token);
+
+        Assert.Equal(["logs/202611260120_0.txt"], await KeysAsync(bucket));
+        Assert.Contains(sts.Bodies, b => b.Contains("Action=AssumeRoleWithWebIdentity", StringComparison.Ordinal) && b.Contains("WebIdentityToken=eyJ.test-web-identity-token.sig", StringComparison.Ordinal) && !b.Contains("%0A", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AssumeRole_SignedWithKeys_CredentialsFromSts()
+    {
+        var bucket = await server.CreateBucketAsync("assume", Token);
+        await using var sts = new StsStandIn(server.AccessKey, server.SecretKey);
+        var options = S3OutputHarness.Options(
+            ("s3_bucket", bucket),
+            ("s3_endpoint", server.Endpoint.ToString()),
+            ("aws_key_id", "AKIDSOURCEKEY"),
+            ("aws_sec_key", "source-secret"),
+            ("path", "logs/"),
+            ("store_as", "text"),
+            ("time_slice_format", "%Y%m%d%H%M"),
+            Conf.Section(
+                "assume_role_credentials",
+                string.Empty,
+                ("role_arn", "arn:aws:iam::123456789012:role/test"),
+                ("role_session_name", "tailship"),
+                ("sts_region", "us-east-1"),
+                ("sts_endpoint_url", sts.Url.ToString())));
+        await using var output = S3OutputHarness.Build(options, null);
+
+        await output.WriteAsync(Lines(output, "t", 1), Token);
+
+        Assert.Equal(["logs/202611260120_0.txt"], await KeysAsync(bucket));
+        Assert.Equal("assume_role_credentials arn:aws:iam::123456789012:role/test via aws_key_id", output.CredentialsSource);
+        Assert.Contains(sts.Bodies, b => b.Contains("Action=AssumeRole&", StringComparison.Ordinal));
+    }
+
     private static TestChunk Lines(IBufferedOutput output, string tag, int count) =>
         TestChunk.Of(output, SliceMetadata, tag, EventTime.FromSeconds(S3OutputHarness.Slice), Enumerable.Range(0, count).Select(i => $"line {i}"));
 
