@@ -221,14 +221,16 @@ public sealed class S3OutputTests(S3ServerFixture server)
         await output.StopAsync(Token);
     }
 
-    [Fact]
-    public async Task EndpointFromEnvironment_SeedConfigUnchanged()
+    [Theory]
+    [InlineData("AWS_ENDPOINT_URL_S3")]
+    [InlineData("AWS_ENDPOINT_URL")]
+    public async Task EndpointFromEnvironment_SeedConfigUnchanged(string variable)
     {
         var bucket = await server.CreateBucketAsync("envurl", Token);
         var options = S3OutputHarness.Options(("s3_bucket", bucket), ("s3_region", "us-west-2"), ("path", "logs/"), ("store_as", "text"), ("time_slice_format", "%Y%m%d%H%M"));
         var env = new Dictionary<string, string>
         {
-            ["AWS_ENDPOINT_URL_S3"] = server.Endpoint.ToString(),
+            [variable] = server.Endpoint.ToString(),
         };
         await using var output = S3OutputHarness.Build(
             options with { Credentials = options.Credentials with { AccessKeyId = server.AccessKey, SecretKey = server.SecretKey } }, null, env: env);
