@@ -23,6 +23,7 @@ public static class BuiltinPlugins
         registry.Add(Outputs.Relabel.RelabelOutput.Descriptor);
         registry.Add(Outputs.SecondaryFile.SecondaryFileOutput.Descriptor);
         registry.Add(Outputs.Stdout.StdoutOutput.Descriptor);
+        registry.Add(Outputs.S3.S3Output.Descriptor);
 
         // Filters
         registry.Add(Filters.Grep.GrepFilter.Descriptor);

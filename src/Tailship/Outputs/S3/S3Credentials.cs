@@ -1,0 +1,190 @@
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.Runtime.Credentials;
+
+namespace Tailship.Outputs.S3;
+
+/// <summary>An STS role to assume (<c>&lt;assume_role_credentials&gt;</c> or <c>&lt;web_identity_credentials&gt;</c>).</summary>
+internal sealed record S3RoleSettings(
+    string RoleArn,
+    string RoleSessionName,
+    string? WebIdentityTokenFile,
+    string? Policy,
+    int? DurationSeconds,
+    string? ExternalId,
+    string? StsRegion,
+    string? StsHttpProxy,
+    string? StsEndpointUrl);
+
+/// <summary><c>&lt;instance_profile_credentials&gt;</c>.</summary>
+internal sealed record S3InstanceProfileSettings(int? Retries, string? IpAddress, int? Port, TimeSpan? OpenTimeout, TimeSpan? ReadTimeout);
+
+/// <summary>Every credential source the configuration names; <see cref="S3Credentials.Create"/> picks one.</summary>
+internal sealed record S3CredentialSettings(
+    string? AccessKeyId,
+    string? SecretKey,
+    string? SessionToken,
+    string? Profile,
+    string? CredentialProcess,
+    S3RoleSettings? AssumeRole,
+    S3RoleSettings? WebIdentity,
+    S3InstanceProfileSettings? InstanceProfile,
+    (string? Path, string? ProfileName)? SharedCredentials);
+
+/// <summary>
+/// Chooses the credentials provider in fluent-plugin-s3's order: <c>&lt;assume_role_credentials&gt;</c>,
+/// <c>aws_key_id</c>/<c>aws_sec_key</c>, <c>aws_profile</c>, <c>aws_credential_process</c>,
+/// <c>&lt;web_identity_credentials&gt;</c>, <c>&lt;instance_profile_credentials&gt;</c> (the container endpoint
+/// instead when <c>AWS_CONTAINER_CREDENTIALS_RELATIVE_URI</c> or <c>_FULL_URI</c> is set: ECS, EKS Pod Identity),
+/// <c>&lt;shared_credentials&gt;</c>, else the SDK's default chain. All are the SDK's own providers, which refresh
+/// temporary credentials before they expire; none is contacted here, so a source that is not ready yet fails
+/// the first request (reported and retried), never the start.
+/// </summary>
+internal static class S3Credentials
+{
+    /// <summary>The provider and a name for it that holds no secret (for logs).</summary>
+    public static (AWSCredentials Credentials, string Source) Create(S3CredentialSettings s, string region, Func<string, string?> env)
+    {
+        if (s.AssumeRole is { } role)
+        {
+            var (source, sourceName) = CreateBase(s with { AssumeRole = null }, env);
+            return (new StsRoleCredentials(role, source, region), $"assume_role_credentials {role.RoleArn} via {sourceName}");
+        }
+
+        return CreateBase(s, env);
+    }
+
+    private static (AWSCredentials, string) CreateBase(S3CredentialSettings s, Func<string, string?> env)
+    {
+        if (s.AccessKeyId is { Length: > 0 } id && s.SecretKey is { Length: > 0 } secret)
+        {
+            return s.SessionToken is { Length: > 0 } token
+                ? (new SessionAWSCredentials(id, secret, token), "aws_key_id (session)")
+                : (new BasicAWSCredentials(id, secret), "aws_key_id");
+        }
+
+        if (s.Profile is { } profile)
+        {
+            return (new LazyCredentials(() => FromProfile(profile, null)), $"aws_profile {profile}");
+        }
+
+        if (s.CredentialProcess is { } process)
+        {
+            return (new LazyCredentials(() => new ProcessAWSCredentials(process)), "aws_credential_process");
+        }
+
+        if (s.WebIdentity is { } web)
+        {
+            return (new StsRoleCredentials(web, new AnonymousAWSCredentials(), null), $"web_identity_credentials {web.RoleArn}");
+        }
+
+        if (s.InstanceProfile is { } ip)
+        {
+            if (!string.IsNullOrEmpty(env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) || !string.IsNullOrEmpty(env("AWS_CONTAINER_CREDENTIALS_FULL_URI")))
+            {
+                return (new LazyCredentials(() => new GenericContainerCredentials()), "container credentials (ECS / EKS Pod Identity)");
+            }
+
+            ConfigureInstanceMetadata(ip);
+            return (new RetryingCredentials(new LazyCredentials(() => new InstanceProfileAWSCredentials()), ip.Retries ?? 0), "instance_profile_credentials");
+        }
+
+        if (s.SharedCredentials is { } shared)
+        {
+            var name = shared.ProfileName ?? env("AWS_PROFILE") ?? "default";
+            return (new LazyCredentials(() => FromProfile(name, shared.Path)), $"shared_credentials {name}");
+        }
+
+        return (new DefaultChainCredentials(), "the SDK's default chain");
+    }
+
+    /// <summary>
+    /// <c>ip_address</c>/<c>port</c> set the SDK's metadata endpoint through its standard variable
+    /// <c>AWS_EC2_METADATA_SERVICE_ENDPOINT</c> (process-wide, as there is one metadata service per host); when
+    /// neither is given, the SDK's own setting stands.
+    /// </summary>
+    private static void ConfigureInstanceMetadata(S3InstanceProfileSettings ip)
+    {
+        if (ip.IpAddress is not null || ip.Port is not null)
+        {
+            var host = ip.IpAddress ?? "169.254.169.254";
+            if (host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('['))
+            {
+                host = $"[{host}]";
+            }
+
+            Environment.SetEnvironmentVariable("AWS_EC2_METADATA_SERVICE_ENDPOINT", $"http://{host}:{ip.Port ?? 80}");
+
+            // The SDK reads its settings once per process; make it read them again.
+            Amazon.Runtime.Internal.FallbackInternalConfigurationFactory.Reset();
+        }
+    }
+
+    private static AWSCredentials FromProfile(string profile, string? path)
+    {
+        var chain = path is null ? new CredentialProfileStoreChain() : new CredentialProfileStoreChain(path);
+        return chain.TryGetAWSCredentials(profile, out var credentials)
+            ? credentials
+            : throw new InvalidOperationException($"profile '{profile}' was not found{(path is null ? string.Empty : $" in {path}")} or holds no usable credentials");
+    }
+
+    /// <summary>
+    /// A provider made at first use and made again after a failure: several SDK providers contact their source
+    /// in their constructor (the instance profile asks IMDS for the role), which must not fail the start.
+    /// </summary>
+    private sealed class LazyCredentials(Func<AWSCredentials> create) : AWSCredentials
+    {
+        private readonly Lock _lock = new();
+        private AWSCredentials? _inner;
+
+        public override ImmutableCredentials GetCredentials() => Inner().GetCredentials();
+
+        public override async Task<ImmutableCredentials> GetCredentialsAsync()
+        {
+            // Constructors block on I/O: keep them off the caller's thread.
+            var inner = await Task.Run(Inner).ConfigureAwait(false);
+            return await inner.GetCredentialsAsync().ConfigureAwait(false);
+        }
+
+        private AWSCredentials Inner()
+        {
+            lock (_lock)
+            {
+                return _inner ??= create();
+            }
+        }
+    }
+
+    /// <summary>The SDK's default chain, resolved at first use (so a chain not ready at start is retried later).</summary>
+    private sealed class DefaultChainCredentials : AWSCredentials
+    {
+        public override ImmutableCredentials GetCredentials() => DefaultAWSCredentialsIdentityResolver.GetCredentials().GetCredentials();
+
+        public override async Task<ImmutableCredentials> GetCredentialsAsync()
+        {
+            var credentials = await DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync().ConfigureAwait(false);
+            return await credentials.GetCredentialsAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary><c>retries</c> of <c>&lt;instance_profile_credentials&gt;</c>: more attempts on top of the SDK's own.</summary>
+    private sealed class RetryingCredentials(AWSCredentials inner, int retries) : AWSCredentials
+    {
+        public override ImmutableCredentials GetCredentials() => GetCredentialsAsync().GetAwaiter().GetResult();
+
+        public override async Task<ImmutableCredentials> GetCredentialsAsync()
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    return await inner.GetCredentialsAsync().ConfigureAwait(false);
+                }
+                catch (AmazonClientException) when (attempt < retries)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 << Math.Min(attempt, 5))).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,282 @@
+using System.Buffers;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace Tailship.Outputs.S3;
+
+/// <summary>
+/// A write-only stream that becomes one S3 object: bytes are gathered into parts of <c>partSize</c>; an object
+/// that fits in one part goes by PutObject, a larger one by multipart upload with up to <c>concurrency</c> parts
+/// in flight (so memory stays at most <c>(concurrency + 1) * partSize</c>). <see cref="CompleteAsync"/> finishes
+/// the object; disposing without completing aborts a started multipart upload.
+/// </summary>
+/// <remarks>
+/// Bodies are sent with <c>UseChunkEncoding = false</c>: S3-compatible servers such as Ceph 16 reject
+/// <c>aws-chunked</c> bodies with trailing checksums (REFERENCE.md). Not thread-safe: one writer per object.
+/// </remarks>
+internal sealed class S3ObjectWriter : Stream
+{
+    private readonly IAmazonS3 _client;
+    private readonly S3UploadRequest _request;
+    private readonly int _partSize;
+    private readonly SemaphoreSlim _slots;
+    private readonly List<Task<PartETag>> _parts = [];
+    private readonly Queue<(byte[] Buffer, int Length)> _full = new();
+    private byte[] _buffer;
+    private int _filled;
+    private string? _uploadId;
+    private bool _completed;
+    private bool _disposed;
+    private long _written;
+
+    public S3ObjectWriter(IAmazonS3 client, S3UploadRequest request, int partSize, int concurrency)
+    {
+        _client = client;
+        _request = request;
+        _partSize = partSize;
+        _slots = new SemaphoreSlim(Math.Max(1, concurrency));
+        _buffer = ArrayPool<byte>.Shared.Rent(partSize);
+    }
+
+    /// <summary>Why aborting a failed multipart upload failed too (the parts then wait for the bucket's lifecycle rule).</summary>
+    public Exception? AbortError { get; private set; }
+
+    /// <summary>Parts uploaded, 0 for a single PutObject.</summary>
+    public int PartCount => _parts.Count;
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => _written;
+
+    public override long Position
+    {
+        get => _written;
+        set => throw new NotSupportedException();
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    /// <summary>Synchronous writes (a compressor's last block) only queue full parts; the next async call sends them.</summary>
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var n = Math.Min(buffer.Length, _partSize - _filled);
+            buffer[..n].CopyTo(_buffer.AsSpan(_filled));
+            _filled += n;
+            _written += n;
+            buffer = buffer[n..];
+            if (_filled == _partSize)
+            {
+                _full.Enqueue((_buffer, _filled));
+                _buffer = ArrayPool<byte>.Shared.Rent(_partSize);
+                _filled = 0;
+            }
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        Write(buffer.Span);
+        await SendFullPartsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    /// <summary>Sends what remains and finishes the object.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        if (_uploadId is null && _full.Count == 0)
+        {
+            await PutSingleAsync(cancellationToken).ConfigureAwait(false);
+            _completed = true;
+            return;
+        }
+
+        if (_filled > 0)
+        {
+            _full.Enqueue((_buffer, _filled));
+            _buffer = [];
+            _filled = 0;
+        }
+
+        await SendFullPartsAsync(cancellationToken).ConfigureAwait(false);
+        var etags = await Task.WhenAll(_parts).ConfigureAwait(false);
+        var complete = new CompleteMultipartUploadRequest
+        {
+            BucketName = _request.Bucket,
+            Key = _request.Key,
+            UploadId = _uploadId,
+            PartETags = [.. etags.OrderBy(p => p.PartNumber)],
+        };
+
+        // Ceph 16 answers CompleteMultipartUpload with an empty ETag (Red Hat BZ 2266579): not a failure.
+        await _client.CompleteMultipartUploadAsync(complete, cancellationToken).ConfigureAwait(false);
+        _completed = true;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_disposed)
+        {
+            // Only reached by a synchronous Dispose; the owner uses DisposeAsync.
+            ReleaseAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await ReleaseAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async ValueTask ReleaseAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (_uploadId is not null && !_completed)
+        {
+            await AbortAsync().ConfigureAwait(false);
+        }
+
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+
+        while (_full.TryDequeue(out var part))
+        {
+            ArrayPool<byte>.Shared.Return(part.Buffer);
+        }
+
+        _slots.Dispose();
+    }
+
+    private async Task AbortAsync()
+    {
+        // Let the parts in flight end first, or they would recreate parts after the abort.
+        try
+        {
+            await Task.WhenAll(_parts).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The failure that got us here is already being thrown to the caller; this wait only orders the abort.
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await _client.AbortMultipartUploadAsync(
+                new AbortMultipartUploadRequest { BucketName = _request.Bucket, Key = _request.Key, UploadId = _uploadId },
+                timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // Reported by the owner through AbortError; throwing here would hide the failure being reported.
+            AbortError = e;
+        }
+
+        _uploadId = null;
+    }
+
+    private async Task PutSingleAsync(CancellationToken cancellationToken)
+    {
+        using var body = new MemoryStream(_buffer, 0, _filled, writable: false);
+        var put = new PutObjectRequest
+        {
+            BucketName = _request.Bucket,
+            Key = _request.Key,
+            InputStream = body,
+            AutoCloseStream = false,
+            UseChunkEncoding = false,
+        };
+        _request.Apply(put);
+        await _client.PutObjectAsync(put, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SendFullPartsAsync(CancellationToken cancellationToken)
+    {
+        while (_full.TryDequeue(out var part))
+        {
+            if (_uploadId is null)
+            {
+                var initiate = new InitiateMultipartUploadRequest { BucketName = _request.Bucket, Key = _request.Key };
+                _request.Apply(initiate);
+                _uploadId = (await _client.InitiateMultipartUploadAsync(initiate, cancellationToken).ConfigureAwait(false)).UploadId;
+            }
+
+            // A slot is taken before the part is started and released when it ends: bounded memory and parallelism.
+            try
+            {
+                await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(part.Buffer);
+                throw;
+            }
+
+            _parts.Add(UploadPartAsync(_parts.Count + 1, part.Buffer, part.Length, cancellationToken));
+            if (_parts.Find(t => t.IsFaulted) is { } failed)
+            {
+                await failed.ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<PartETag> UploadPartAsync(int number, byte[] buffer, int length, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var body = new MemoryStream(buffer, 0, length, writable: false);
+            var request = new UploadPartRequest
+            {
+                BucketName = _request.Bucket,
+                Key = _request.Key,
+                UploadId = _uploadId,
+                PartNumber = number,
+                PartSize = length,
+                InputStream = body,
+                UseChunkEncoding = false,
+            };
+            _request.ApplySseCustomer(request);
+            if (_request.ChecksumAlgorithm is { } algorithm)
+            {
+                request.ChecksumAlgorithm = algorithm;
+            }
+
+            var response = await _client.UploadPartAsync(request, cancellationToken).ConfigureAwait(false);
+            return new PartETag(number, response.ETag);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            _slots.Release();
+        }
+    }
+}

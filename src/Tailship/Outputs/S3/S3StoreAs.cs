@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using ZstdSharp;
+
+namespace Tailship.Outputs.S3;
+
+/// <summary>
+/// <c>store_as</c>: how a chunk's bytes become an object's, with the object's file extension and content type.
+/// Compression is streamed: the chunk is read and the object written in small pieces.
+/// </summary>
+internal sealed class S3StoreAs
+{
+    private S3StoreAs(string name, string extension, string contentType, string? tool, int level)
+    {
+        Name = name;
+        FileExtension = extension;
+        ContentType = contentType;
+        Tool = tool;
+        Level = level;
+    }
+
+    public string Name { get; }
+
+    public string FileExtension { get; }
+
+    public string ContentType { get; }
+
+    /// <summary>The external command for lzo and lzma2 (as fluent-plugin-s3 uses: lzop, xz).</summary>
+    public string? Tool { get; }
+
+    public int Level { get; }
+
+    /// <summary>The encoding named by <c>store_as</c>, or an error message saying why it cannot be used.</summary>
+    public static S3StoreAs? Create(string name, int gzipLevel, int zstdLevel, Func<string, string?> findTool, out string? error)
+    {
+        error = null;
+        switch (name)
+        {
+            case "gzip":
+                return new S3StoreAs(name, "gz", "application/x-gzip", null, gzipLevel);
+            case "text":
+                return new S3StoreAs(name, "txt", "text/plain", null, 0);
+            case "json":
+                return new S3StoreAs(name, "json", "application/json", null, 0);
+            case "zstd":
+                return new S3StoreAs(name, "zst", "application/x-zst", null, zstdLevel);
+            case "lzo" or "lzma2":
+                var command = name == "lzo" ? "lzop" : "xz";
+                var path = findTool(command);
+                if (path is null)
+                {
+                    error = $"store_as {name} needs the '{command}' command, which is not in PATH; install it or use store_as gzip or zstd";
+                    return null;
+                }
+
+                return name == "lzo"
+                    ? new S3StoreAs(name, "lzo", "application/x-lzop", path, 0)
+                    : new S3StoreAs(name, "xz", "application/x-xz", path, 0);
+            case "parquet":
+                error = "store_as parquet is not implemented yet; use store_as gzip or zstd";
+                return null;
+            default:
+                error = $"unknown store_as '{name}'";
+                return null;
+        }
+    }
+
+    /// <summary>Finds a command in PATH.</summary>
+    public static string? FindInPath(string command)
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, command);
+            if (System.IO.File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Writes <paramref name="input"/> encoded into <paramref name="output"/> (left open).</summary>
+    public async Task EncodeAsync(Stream input, Stream output, CancellationToken cancellationToken)
+    {
+        switch (Name)
+        {
+            case "gzip":
+                var gzip = new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = Level }, leaveOpen: true);
+                await using (gzip.ConfigureAwait(false))
+                {
+                    await input.CopyToAsync(gzip, 81920, cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+            case "zstd":
+                var zstd = new CompressionStream(output, Level, leaveOpen: true);
+                await using (zstd.ConfigureAwait(false))
+                {
+                    await input.CopyToAsync(zstd, 81920, cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+            case "lzo" or "lzma2":
+                await RunToolAsync(input, output, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                await input.CopyToAsync(output, 81920, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task RunToolAsync(Stream input, Stream output, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(Tool!)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        string[] args = Name == "lzo" ? ["-c", "-q"] : ["-z", "-c", "-q", "-T1"];
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {Tool}");
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        var feed = Task.Run(
+            async () =>
+            {
+                await using var stdin = process.StandardInput.BaseStream;
+                await input.CopyToAsync(stdin, 81920, cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken);
+        await process.StandardOutput.BaseStream.CopyToAsync(output, 81920, cancellationToken).ConfigureAwait(false);
+        await feed.ConfigureAwait(false);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{Tool} exited with {process.ExitCode}: {(await stderr.ConfigureAwait(false)).Trim()}");
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+
+namespace Tailship.Tests.TestSupport;
+
+/// <summary>
+/// A stand-in for the EC2 instance metadata service on 127.0.0.1, speaking the documented protocol: IMDSv2
+/// (<c>PUT /latest/api/token</c> with <c>X-aws-ec2-metadata-token-ttl-seconds</c>, then requests carrying
+/// <c>X-aws-ec2-metadata-token</c>) and the role credentials under
+/// <c>/latest/meta-data/iam/security-credentials/</c>. With <c>requireToken</c> false it also answers IMDSv1.
+/// </summary>
+internal sealed class ImdsStandIn : IAsyncDisposable
+{
+    public const string Role = "tailship-test-role";
+
+    private readonly LoopbackHttpServer _server;
+    private readonly string _accessKey;
+    private readonly string _secretKey;
+    private readonly bool _requireToken;
+    private readonly string _token = Guid.NewGuid().ToString("N");
+    private int _tokenRequests;
+    private int _credentialRequests;
+
+    public ImdsStandIn(string accessKey, string secretKey, bool requireToken = true)
+    {
+        _accessKey = accessKey;
+        _secretKey = secretKey;
+        _requireToken = requireToken;
+        _server = new LoopbackHttpServer(Answer);
+    }
+
+    public int Port => _server.Port;
+
+    public IEnumerable<string> Requests => _server.Requests;
+
+    public int TokenRequests => Volatile.Read(ref _tokenRequests);
+
+    public int CredentialRequests => Volatile.Read(ref _credentialRequests);
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    private (int Status, string ContentType, string Body) Answer(LoopbackRequest request)
+    {
+        if (request.Method == "PUT" && request.Path == "/latest/api/token")
+        {
+            Interlocked.Increment(ref _tokenRequests);
+            return request.Headers.ContainsKey("X-aws-ec2-metadata-token-ttl-seconds") ? (200, "text/plain", _token) : (400, "text/plain", string.Empty);
+        }
+
+        if (request.Headers.TryGetValue("X-aws-ec2-metadata-token", out var token) ? token != _token : _requireToken)
+        {
+            return (401, "text/plain", string.Empty);
+        }
+
+        const string prefix = "/latest/meta-data/iam/security-credentials/";
+        if (request.Path == prefix)
+        {
+            return (200, "text/plain", Role);
+        }
+
+        if (request.Path == prefix + Role)
+        {
+            Interlocked.Increment(ref _credentialRequests);
+            var now = DateTime.UtcNow;
+            return (200, "text/plain", $$"""
+                {
+                  "Code" : "Success",
+                  "LastUpdated" : "{{now.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}}",
+                  "Type" : "AWS-HMAC",
+                  "AccessKeyId" : "{{_accessKey}}",
+                  "SecretAccessKey" : "{{_secretKey}}",
+                  "Token" : "",
+                  "Expiration" : "{{now.AddHours(6).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}}"
+                }
+                """);
+        }
+
+        if (request.Path == "/latest/meta-data/iam/info")
+        {
+            return (200, "text/plain", $$"""{"Code":"Success","InstanceProfileArn":"arn:aws:iam::123456789012:instance-profile/{{Role}}","InstanceProfileId":"AIPATEST"}""");
+        }
+
+        return (404, "text/plain", string.Empty);
+    }
+}
