@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Tailship.Events;
+using Tailship.Observability;
 using Tailship.Plugins;
 
 namespace Tailship.Buffers;
@@ -18,7 +19,7 @@ internal enum FlushResult
 /// chunks, retry with backoff, switch to <c>&lt;secondary&gt;</c>, and give up only as configured. Each host has its
 /// own loop, so one stuck output never stalls another. Who owns failure: the output throws, this loop decides.
 /// </summary>
-internal sealed partial class BufferedOutputHost : IOutput, IAsyncDisposable
+internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDisposable
 {
     private readonly IBufferedOutput _output;
     private readonly IBufferedOutput? _secondary;
@@ -72,18 +73,28 @@ internal sealed partial class BufferedOutputHost : IOutput, IAsyncDisposable
 
     internal ChunkBuffer Buffer => _buffer;
 
+    /// <summary>The output this host delivers to.</summary>
+    internal IBufferedOutput Output => _output;
+
     internal BufferOptions Options => _options;
 
     /// <summary>True while appends fail because of the buffer's storage (emits wait: reading pauses).</summary>
     public bool StorageFailing => Volatile.Read(ref _storageFailing) == 1;
 
     /// <summary>Recovers chunks of an earlier run, then starts the flush threads.</summary>
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (_output is IBufferedOutputLifecycle lifecycle)
+        {
+            await lifecycle.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         RecoverChunks();
         _workers = Enumerable.Range(0, _options.FlushThreadCount).Select(_ => Task.Run(WorkerAsync, CancellationToken.None)).ToArray();
-        return Task.CompletedTask;
     }
+
+    /// <summary>The output's own readiness when it reports one (an output without it is always ready).</summary>
+    public ReadinessStatus CheckReadiness() => _output is IReadiness readiness ? readiness.CheckReadiness() : ReadinessStatus.Ready;
 
     /// <summary>Only recovery, without flush threads (tests drive flushing by hand).</summary>
     internal int RecoverChunks()
@@ -290,6 +301,11 @@ internal sealed partial class BufferedOutputHost : IOutput, IAsyncDisposable
             }
 
             _buffer.CloseAll();
+            if (_output is IBufferedOutputLifecycle lifecycle)
+            {
+                // Not the shutdown deadline: the output's stop only cancels its own background work and waits for it.
+                await lifecycle.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
     }
 
@@ -304,6 +320,10 @@ internal sealed partial class BufferedOutputHost : IOutput, IAsyncDisposable
         _stopLoops.Dispose();
         _abortWrites.Dispose();
         _buffer.Dispose();
+        if (_output is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Enqueues every staged chunk and writes until the queue is empty, waiting out retry backoff.</summary>

@@ -51,6 +51,18 @@ public interface IBufferedOutput
     Task WriteAsync(IChunk chunk, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// A buffered output with work of its own to start and stop (start-up checks, clients). The host starts it before
+/// recovering chunks and stops it after its last flush; the host also disposes it when it is <see cref="IAsyncDisposable"/>
+/// and reports its readiness when it is <see cref="Observability.IReadiness"/>.
+/// </summary>
+public interface IBufferedOutputLifecycle
+{
+    Task StartAsync(CancellationToken cancellationToken);
+
+    Task StopAsync(CancellationToken cancellationToken);
+}
+
 /// <summary>Thrown by an output for a failure that retrying cannot fix (the flush loop moves the chunk aside).</summary>
 public sealed class UnrecoverableOutputException : Exception
 {

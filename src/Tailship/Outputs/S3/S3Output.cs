@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Tailship.Buffers;
 using Tailship.Config;
 using Tailship.Events;
+using Tailship.Observability;
 using Tailship.Plugins;
 using Tailship.Text;
 
@@ -23,16 +24,16 @@ namespace Tailship.Outputs.S3;
 /// (<see cref="IsReady"/> says how it went). <see cref="WriteAsync"/> throws <see cref="S3OutputException"/> with
 /// the cause named; the flush loop retries. Secrets are never logged (only the name of the credentials source).
 /// </remarks>
-internal sealed partial class S3Output : IBufferedOutput, IAsyncDisposable
+internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecycle, IReadiness, IAsyncDisposable
 {
     /// <summary>The chunk annotation holding the object key fixed at first upload.</summary>
     public const string KeyAnnotation = "s3.key";
 
     public static readonly PluginDescriptor Descriptor = new PluginDescriptor<S3OutputOptions>(
         new PluginSpec(PluginKind.Output, "s3", S3OutputSpec.Root),
-        validate: S3OutputValidator.Validate,
-        build: (options, ctx) => Create(options, ctx, Environment.GetEnvironmentVariable),
-        normalize: NormalizeFormat);
+        validate: S3OutputPlugin.Validate,
+        build: S3OutputPlugin.Build,
+        normalize: S3OutputPlugin.Normalize);
 
     /// <summary>The chunk annotation holding the formatted %{index}, kept only when s3_metadata uses it.</summary>
     public const string IndexAnnotation = "s3.index";
@@ -55,8 +56,9 @@ internal sealed partial class S3Output : IBufferedOutput, IAsyncDisposable
     private volatile bool _ready;
     private volatile string? _notReadyReason = "not started";
 
-    public S3Output(S3OutputOptions options, IFormatter formatter, IAmazonS3 client, string credentialsSource, ILogger logger, TimeProvider time, string hostname)
+    public S3Output(S3OutputOptions options, IFormatter formatter, IAmazonS3 client, string credentialsSource, ILogger logger, TimeProvider time, string hostname, PluginMetrics metrics)
     {
+        Metrics = new S3OutputMetrics(metrics);
         _options = options;
         _formatter = formatter;
         _client = client;
@@ -77,7 +79,9 @@ internal sealed partial class S3Output : IBufferedOutput, IAsyncDisposable
     /// <summary>Why the output is not ready, for health reporting; null when ready.</summary>
     public string? NotReadyReason => _notReadyReason;
 
-    public S3OutputMetrics Metrics { get; } = new();
+    public S3OutputMetrics Metrics { get; }
+
+    public ReadinessStatus CheckReadiness() => _ready ? ReadinessStatus.Ready : ReadinessStatus.NotReady(_notReadyReason ?? "not ready");
 
     /// <summary>Builds the output with its formatter, credentials and client.</summary>
     public static S3Output Create(S3OutputOptions options, PluginContext ctx, Func<string, string?> env)
@@ -85,7 +89,7 @@ internal sealed partial class S3Output : IBufferedOutput, IAsyncDisposable
         var region = S3ClientFactory.ResolveRegion(options.Connection, env);
         var (credentials, source) = S3Credentials.Create(options.Credentials, region, env);
         var client = S3ClientFactory.Create(options.Connection, credentials, env);
-        return new S3Output(options, CreateFormatter(options, ctx), client, source, ctx.CreateLogger("Tailship.Outputs.S3"), ctx.Time, ctx.Hostname);
+        return new S3Output(options, CreateFormatter(options, ctx), client, source, ctx.CreateLogger("Tailship.Outputs.S3"), ctx.Time, ctx.Hostname, ctx.Metrics);
     }
 
     public void Format(string tag, EventTime time, Record record, IBufferWriter<byte> output) => _formatter.Format(tag, time, record, output);
@@ -155,7 +159,7 @@ internal sealed partial class S3Output : IBufferedOutput, IAsyncDisposable
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        Metrics.Uploaded(chunk.ByteSize, elapsed);
+        Metrics.Uploaded(chunk.RecordCount, chunk.ByteSize, elapsed);
         LogUploaded(_logger, key, chunk.Id, chunk.RecordCount, (long)elapsed.TotalMilliseconds);
     }
 
@@ -331,6 +335,11 @@ internal sealed partial class S3Output : IBufferedOutput, IAsyncDisposable
                 LogReady(_logger, _options.Bucket);
                 return;
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopped while checking: the normal end of the checks.
+                return;
+            }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 var failure = e as S3OutputException ?? S3Errors.Classify(e, $"start check of bucket '{_options.Bucket}'", _options.Bucket);
@@ -396,27 +405,6 @@ internal sealed partial class S3Output : IBufferedOutput, IAsyncDisposable
         {
             // Created meanwhile by us (another flush thread or agent): what we wanted.
         }
-    }
-
-    /// <summary>The v0.12 spelling <c>format X</c> in an output means <c>&lt;format&gt; @type X</c>.</summary>
-    private static void NormalizeFormat(ConfigSection section, DiagnosticBag diagnostics)
-    {
-        var format = section.Find("format");
-        if (format is null)
-        {
-            return;
-        }
-
-        section.Params.RemoveAll(p => p.Key == "format");
-        if (section.Sections.Exists(s => s.Name == "format"))
-        {
-            diagnostics.Add(new Diagnostic(DiagnosticSeverity.Error, format.Location, "both 'format' and a <format> section are given: keep the <format> section", section.Describe()));
-            return;
-        }
-
-        var converted = new ConfigSection("format", string.Empty, format.Location);
-        converted.Params.Add(format with { Key = "@type" });
-        section.Sections.Add(converted);
     }
 
     private static IFormatter CreateFormatter(S3OutputOptions options, PluginContext ctx)

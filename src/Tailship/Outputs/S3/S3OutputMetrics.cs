@@ -1,36 +1,47 @@
+using Tailship.Observability;
+
 namespace Tailship.Outputs.S3;
 
 /// <summary>
-/// Counters of one s3 output (objects and bytes uploaded, upload latency, failures by cause), updated with
-/// interlocked operations by flush threads and read by the metrics exporter.
+/// Counters of one s3 output. Uploads and failures go to the plugin's exported metrics (<c>context.Metrics</c>:
+/// writes, records and bytes out, flush duration, errors by cause); failures by cause are also kept here, typed,
+/// for callers that ask about one cause.
 /// </summary>
-internal sealed class S3OutputMetrics
+internal sealed class S3OutputMetrics(PluginMetrics exported)
 {
     private readonly long[] _failures = new long[Enum.GetValues<S3FailureCause>().Length];
-    private long _objects;
-    private long _bytes;
-    private long _latencyMicrosTotal;
-    private long _lastLatencyMicros;
 
-    public long ObjectsUploaded => Interlocked.Read(ref _objects);
-
-    /// <summary>Uncompressed bytes of the chunks uploaded.</summary>
-    public long BytesUploaded => Interlocked.Read(ref _bytes);
-
-    public TimeSpan TotalUploadTime => TimeSpan.FromMicroseconds(Interlocked.Read(ref _latencyMicrosTotal));
-
-    public TimeSpan LastUploadTime => TimeSpan.FromMicroseconds(Interlocked.Read(ref _lastLatencyMicros));
+    /// <summary>The plugin's exported metrics that uploads are counted in.</summary>
+    public PluginMetrics Exported { get; } = exported;
 
     public long FailuresOf(S3FailureCause cause) => Interlocked.Read(ref _failures[(int)cause]);
 
-    public void Uploaded(long bytes, TimeSpan latency)
+    public void Uploaded(long records, long bytes, TimeSpan latency)
     {
-        Interlocked.Increment(ref _objects);
-        Interlocked.Add(ref _bytes, bytes);
-        var micros = (long)latency.TotalMicroseconds;
-        Interlocked.Add(ref _latencyMicrosTotal, micros);
-        Interlocked.Exchange(ref _lastLatencyMicros, micros);
+        Exported.Writes.Increment();
+        Exported.RecordsOut.Add(records);
+        Exported.BytesOut.Add(bytes);
+        Exported.FlushDuration.Observe(latency);
     }
 
-    public void Failed(S3FailureCause cause) => Interlocked.Increment(ref _failures[(int)cause]);
+    public void Failed(S3FailureCause cause)
+    {
+        Interlocked.Increment(ref _failures[(int)cause]);
+        Exported.AddError(CauseLabel(cause));
+    }
+
+    /// <summary>The metric label of a cause: a fixed snake_case word, never a message.</summary>
+    internal static string CauseLabel(S3FailureCause cause) => cause switch
+    {
+        S3FailureCause.BadCredentials => "bad_credentials",
+        S3FailureCause.AccessDenied => "access_denied",
+        S3FailureCause.MissingBucket => "missing_bucket",
+        S3FailureCause.CredentialsUnavailable => "credentials_unavailable",
+        S3FailureCause.Throttled => "throttled",
+        S3FailureCause.ServerError => "server_error",
+        S3FailureCause.Network => "network",
+        S3FailureCause.Timeout => "timeout",
+        S3FailureCause.BadRequest => "bad_request",
+        _ => "other",
+    };
 }

@@ -1,3 +1,4 @@
+using Tailship.Buffers;
 using Tailship.Config;
 using Tailship.Text;
 
@@ -67,11 +68,11 @@ internal sealed record S3OutputOptions(
     public long TimekeySeconds { get; init; } = 86400;
 
     /// <summary>The <c>time_slice_format</c> in effect: the configured one, else derived from the timekey as Fluentd does.</summary>
-    public string EffectiveTimeSliceFormat => TimeSliceFormat ?? TimekeySeconds switch
-    {
-        < 60 => "%Y%m%d%H%M%S",
-        < 3600 => "%Y%m%d%H%M",
-        < 86400 => "%Y%m%d%H",
-        _ => "%Y%m%d",
-    };
+    public string EffectiveTimeSliceFormat => TimeSliceFormat ?? BufferCompat.TimeSliceFormatOf(TimeSpan.FromSeconds(TimekeySeconds));
+
+    /// <summary>The validated <c>&lt;buffer&gt;</c> the output runs behind.</summary>
+    public BufferOptions? Buffer { get; init; }
+
+    /// <summary>The bound <c>&lt;secondary&gt;</c> section, or null.</summary>
+    public SectionConfig? Secondary { get; init; }
 }

@@ -4,8 +4,8 @@ namespace Tailship.Outputs.S3;
 
 /// <summary>
 /// The parameters of <c>@type s3</c>, declared once with fluent-plugin-s3's names and defaults. Parameters
-/// Tailship adds say so in their description. Buffer parameters (<c>&lt;buffer&gt;</c> and the v0.12 spellings
-/// such as <c>buffer_path</c>, <c>time_slice_wait</c>) belong to the buffer and are declared there.
+/// Tailship adds say so in their description. The <c>&lt;buffer&gt;</c> section is the buffer's own
+/// spec; v0.12 spellings such as <c>buffer_path</c> and <c>time_slice_wait</c> are moved into it before binding.
 /// </summary>
 internal static class S3OutputSpec
 {
@@ -67,9 +67,14 @@ internal static class S3OutputSpec
             ParamSpec.String("aws_profile", null, "Profile of the shared config and credentials files."),
             ParamSpec.String("aws_credential_process", null, "Command that prints credentials as JSON (credential_process)."),
             ParamSpec.Integer("aws_iam_retries", null, "Deprecated: use <instance_profile_credentials> retries."),
+            ParamSpec.Bool("utc", false, "v0.12: time slices and the out_file time in UTC (moved into <buffer> as timekey_use_utc, copied into <format>)."),
+            ParamSpec.Bool("localtime", true, "v0.12: time slices and the out_file time in local time (the opposite of utc)."),
+            ParamSpec.String("timezone", null, "v0.12: zone of time slices and of the out_file time (moved into <buffer> as timekey_zone, copied into <format>)."),
         ],
         Sections =
         [
+            Buffers.BufferSection.Spec,
+            Buffers.BufferSection.SecondarySpec,
             new SectionSpec("format", "How events are written into objects (default out_file).")
             {
                 PluginKind = Config.PluginKind.Formatter,
