@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Tailship.Tests.Hosting;
+using Tailship.Tests.TestSupport;
+
+namespace Tailship.Tests.Demo;
+
+/// <summary>
+/// scripts/demo-seed end to end with its quick variant: the seed's counter, the metadata stand-in, tailship with
+/// the seed's config and the local S3 server; the first object with counter lines must appear and the script must leave
+/// /var/log as it found it. Needs root, as the demo does (the seed's paths are under /var/log).
+/// </summary>
+[Collection(S3ServerCollection.Name)]
+public sealed partial class DemoSeedTests(S3ServerFixture s3)
+{
+    /// <summary>The script's own limit for the first object; the process gets a little more to clean up.</summary>
+    private const int ScriptTimeoutSeconds = 60;
+
+    [Fact]
+    public async Task QuickOnce_FirstObjectHoldsCounterLinesAndVarLogIsCleaned()
+    {
+        Assert.SkipUnless(Environment.UserName == "root", "scripts/demo-seed writes the seed's /var/log paths: root only");
+        Assert.NotNull(s3.Endpoint);
+        var bucket = $"demo-seed-{Guid.NewGuid():N}"[..30];
+        var start = new ProcessStartInfo("timeout")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        // timeout sends SIGTERM, so the script's trap still stops what it started and cleans /var/log.
+        foreach (var arg in new[] { "-s", "TERM", "-k", "30", (ScriptTimeoutSeconds + 30).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Path.Combine(RepoPaths.Root, "scripts", "demo-seed"), "--quick", "--once", "--no-build",
+            "--configuration", RepoPaths.Configuration, "--timeout", ScriptTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["s3_bucket"] = bucket;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start scripts/demo-seed");
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        var output = await stdout;
+        var log = await stderr;
+
+        Assert.True(process.ExitCode == 0, $"demo-seed exited {process.ExitCode}\nstdout:\n{output}\nstderr:\n{log}");
+        Assert.Matches(ObjectHeader(bucket), output);
+        Assert.Matches(CounterLine(), output);
+        foreach (var file in new[] { "1.log", "2.log", "1.log.pos", "2.log.pos", "s3_index.json" })
+        {
+            Assert.False(File.Exists(Path.Combine("/var/log", file)), $"/var/log/{file} left behind\n{log}");
+        }
+
+        Assert.Empty(Directory.GetFiles("/var/log", "buffer.*"));
+    }
+
+    private static Regex ObjectHeader(string bucket) =>
+        new($"^s3://{Regex.Escape(bucket)}/logs/[0-9]{{14}}_0\\.txt  \\([0-9]+ lines", RegexOptions.Multiline);
+
+    // The seed's formats through out_file: `$i: $(date)` from 1.log, `$(date) INFO $i` from 2.log.
+    [GeneratedRegex("""\tcount\.format1\t\{"message":"[0-9]+: [A-Z][a-z]{2} |\tcount\.format2\t\{"message":"[A-Z][a-z]{2} .* INFO [0-9]+"\}""")]
+    private static partial Regex CounterLine();
+}
