@@ -70,7 +70,7 @@ internal sealed partial class FileChunkStore : IChunkStore
         {
             try
             {
-                DirectoryFsync.Sync(_directory);
+                IO.DirectoryFsync.Sync(_directory);
             }
             catch
             {
@@ -120,7 +120,7 @@ internal sealed partial class FileChunkStore : IChunkStore
             }
         }
 
-        DirectoryFsync.Sync(_directory);
+        IO.DirectoryFsync.Sync(_directory);
         chunks.Sort((a, b) => a.CreatedAt.CompareTo(b.CreatedAt));
         return chunks;
     }

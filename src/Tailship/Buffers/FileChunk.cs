@@ -167,7 +167,7 @@ internal sealed class FileChunk : BufferChunk
         }
 
         File.Move(temp, target, overwrite: true);
-        DirectoryFsync.Sync(Path.GetDirectoryName(Path.GetFullPath(target))!);
+        IO.DirectoryFsync.Sync(Path.GetDirectoryName(Path.GetFullPath(target))!);
     }
 
     /// <summary>Checks a chunk file after a restart; see the format notes above for what each outcome means.</summary>

@@ -301,7 +301,7 @@ internal sealed class PositionStore : IAsyncDisposable
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (OperatingSystem.IsLinux() && dir is not null)
         {
-            DirectorySync.Fsync(dir);
+            IO.DirectoryFsync.Sync(dir);
         }
     }
 

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Tailship.Buffers;
+namespace Tailship.IO;
 
 /// <summary>fsync of a directory, so that a created or renamed file survives a power loss (Linux; .NET has no API).</summary>
 internal static class DirectoryFsync
