@@ -2,7 +2,8 @@ namespace Tailship.Inputs.Tail;
 
 /// <summary>
 /// Decides when the positions of lines the router has accepted may be saved. The tail input hands a
-/// <see cref="PositionCheckpoint"/> to the policy each time an <c>EmitAsync</c> completes; the policy calls
+/// <see cref="PositionCheckpoint"/> to the policy once an <c>EmitAsync</c> completed and the batch (and every earlier
+/// batch of the file) was acknowledged as delivered (<c>DeliveryCommitQueue</c>); the policy calls
 /// <see cref="PositionCheckpoint.Commit"/> once the lines it covers are safe: at once when accepting is enough
 /// (<see cref="CommitOnAcceptPolicy"/>, the default), or later, when a buffer has made them durable.
 /// </summary>
@@ -13,7 +14,10 @@ namespace Tailship.Inputs.Tail;
 /// </remarks>
 public interface IPositionCommitPolicy
 {
-    /// <summary>Called on the input's reading thread after the router accepted the lines the checkpoint covers.</summary>
+    /// <summary>
+    /// Called after the lines the checkpoint covers were accepted and delivered: on the input's reading thread when
+    /// nothing awaited delivery, else on a thread-pool thread.
+    /// </summary>
     void OnAccepted(PositionCheckpoint checkpoint);
 }
 

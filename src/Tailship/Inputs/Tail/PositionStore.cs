@@ -23,6 +23,7 @@ internal sealed class PositionStore : IAsyncDisposable
     public const ulong UnwatchedOffset = ulong.MaxValue;
 
     private readonly Lock _lock = new();
+    private readonly Lock _writeLock = new(); // one writer of PATH.tmp at a time
     private readonly List<PositionEntry> _entries = []; // guarded by _lock; pos_file order
     private readonly string? _path;
     private readonly ILogger _logger;
@@ -237,24 +238,30 @@ internal sealed class PositionStore : IAsyncDisposable
     /// <summary>Writes the pos_file now if anything changed. Returns false (after logging) when the write failed.</summary>
     public bool TrySave()
     {
-        if (_path is null || Interlocked.Exchange(ref _dirty, 0) == 0)
+        // Under the write lock, so a caller that finds nothing dirty knows the last write has finished (the saver
+        // and a stop may race).
+        lock (_writeLock)
         {
-            return true;
+            if (_path is null || Interlocked.Exchange(ref _dirty, 0) == 0)
+            {
+                return true;
+            }
+
+            try
+            {
+                Write(_path, Render());
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Leave the store dirty so the next commit (or stop) retries the write.
+                Interlocked.Exchange(ref _dirty, 1);
+                TailLog.PosFileWriteFailed(_logger, _path, ex);
+                return false;
+            }
         }
 
-        try
-        {
-            Write(_path, Render());
-            Saved?.Invoke();
-            return true;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Leave the store dirty so the next commit (or stop) retries the write.
-            Interlocked.Exchange(ref _dirty, 1);
-            TailLog.PosFileWriteFailed(_logger, _path, ex);
-            return false;
-        }
+        Saved?.Invoke();
+        return true;
     }
 
     internal byte[] Render()

@@ -128,11 +128,10 @@ internal sealed partial class TailInput : IInput, IAsyncDisposable
             notifier.Dispose();
         }
 
-        if (_positions is not null)
-        {
-            await _positions.DisposeAsync().ConfigureAwait(false);
-        }
-
+        // Save what is committed now, but keep the store open: batches held by a memory buffer are acknowledged
+        // when the outputs flush at shutdown, which happens after the inputs stopped; DisposeAsync (after the
+        // outputs stopped) writes those last commits.
+        _positions?.TrySave();
         _stopping.Dispose();
         _aborting.Dispose();
     }
@@ -143,6 +142,10 @@ internal sealed partial class TailInput : IInput, IAsyncDisposable
         using var now = new CancellationTokenSource();
         await now.CancelAsync().ConfigureAwait(false);
         await StopAsync(now.Token).ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _positions, null) is { } positions)
+        {
+            await positions.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private async Task RefreshLoopAsync()

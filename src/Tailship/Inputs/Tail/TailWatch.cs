@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using Tailship.Buffers;
 using Tailship.Events;
 using Tailship.Parsers;
 using Tailship.Parsers.Cri;
@@ -30,6 +31,7 @@ internal sealed class TailWatch : ILineSink
     private readonly EventBatch _batch;
     private readonly bool _startAtEnd;
     private readonly ulong? _expectedInode;
+    private readonly DeliveryCommitQueue _commits;
     private volatile string _path;
     private string _appliedPath;
     private TailFileReader? _current;
@@ -59,6 +61,7 @@ internal sealed class TailWatch : ILineSink
         _pathValue = RecordValue.From(path);
         _batch = new EventBatch(Math.Min(runtime.Options.ReadLinesLimit, 1024));
         _emit = Add;
+        _commits = new DeliveryCommitQueue(runtime.CommitPolicy);
     }
 
     public string Path => _path;
@@ -291,9 +294,18 @@ internal sealed class TailWatch : ILineSink
     {
         if (_batch.Count > 0)
         {
+            // The acknowledgement reaches every output the batch goes to (an AsyncLocal); a memory buffer holds it
+            // until the chunk is written, so the position covering these lines waits for delivery.
+            var ack = new DeliveryAcknowledgement();
             try
             {
-                await _rt.Router.EmitAsync(_tag, _batch, _rt.Aborting).ConfigureAwait(false);
+                using (DeliveryScope.Enter(ack))
+                {
+                    await _rt.Router.EmitAsync(_tag, _batch, _rt.Aborting).ConfigureAwait(false);
+                }
+
+                ack.Seal();
+                _commits.Emitted(ack);
             }
             catch (Exception ex) when (!_rt.Aborting.IsCancellationRequested)
             {
@@ -353,7 +365,7 @@ internal sealed class TailWatch : ILineSink
     }
 
     private void Checkpoint(TailFileReader reader) =>
-        _rt.CommitPolicy.OnAccepted(new PositionCheckpoint(_rt.Positions, Entry, reader.Inode, reader.AcceptedOffset, reader.Generation, ++_sequence));
+        _commits.Checkpoint(new PositionCheckpoint(_rt.Positions, Entry, reader.Inode, reader.AcceptedOffset, reader.Generation, ++_sequence));
 
     /// <summary>Path mode: a new inode at the path is a rotation; a smaller size a truncation; no file a removal.</summary>
     private void CheckPath()

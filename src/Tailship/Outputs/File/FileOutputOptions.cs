@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tailship.Buffers;
 using Tailship.Config;
 
 namespace Tailship.Outputs.File;
@@ -17,7 +18,13 @@ public sealed record FileOutputOptions
 
     public UnixFileMode DirPermission { get; init; } = (UnixFileMode)Convert.ToInt32("755", 8);
 
-    public required FileBufferConfig Buffer { get; init; }
+    public required BufferOptions Buffer { get; init; }
+
+    /// <summary>True when <c>timekey_zone</c> or <c>timekey_use_utc</c> chose the zone (else the clock's local zone).</summary>
+    public bool ZoneSet { get; init; }
+
+    /// <summary>The bound <c>&lt;secondary&gt;</c>, or null.</summary>
+    public SectionConfig? Secondary { get; init; }
 
     /// <summary>The bound <c>&lt;format&gt;</c>.</summary>
     public required SectionConfig Format { get; init; }
@@ -27,7 +34,14 @@ public sealed record FileOutputOptions
 
     internal static FileOutputOptions? Validate(SectionConfig cfg, DiagnosticBag diagnostics)
     {
-        var buffer = FileBufferConfig.Bind(cfg.GetSection("buffer"), diagnostics);
+        var bufferSection = cfg.GetSection("buffer");
+        var buffer = BufferOptions.FromConfig(bufferSection, new BufferDefaults("time", TimeSpan.FromDays(1)), diagnostics);
+        if (buffer is not null && buffer.Keys.RecordKeys.Count > 0)
+        {
+            diagnostics.Error(bufferSection?.Location ?? cfg.Location, "out_file supports the chunk keys time and tag, not record keys");
+            buffer = null;
+        }
+
         var filePermission = ParsePermission(cfg, "file_permission", diagnostics);
         var dirPermission = ParsePermission(cfg, "dir_permission", diagnostics);
         if (buffer is null || filePermission is null || dirPermission is null)
@@ -39,7 +53,7 @@ public sealed record FileOutputOptions
         var append = cfg.GetBool("append");
         var gzip = cfg.GetString("compress") is "gz" or "gzip";
         var suffix = cfg.GetBool("add_path_suffix") ? cfg.GetString("path_suffix") ?? string.Empty : string.Empty;
-        var timekey = buffer.ChunkKeyTime ? buffer.Timekey : (long?)null;
+        var timekey = buffer.Keys.Time ? (long?)buffer.Timekey!.Value.TotalSeconds : null;
         var template = FilePathTemplate.Create(path, timekey, append, gzip, suffix, cfg.GetString("time_slice_format"), out var error);
         if (template is null)
         {
@@ -61,25 +75,30 @@ public sealed record FileOutputOptions
             FilePermission = filePermission.Value,
             DirPermission = dirPermission.Value,
             Buffer = buffer,
+            ZoneSet = bufferSection is not null && (bufferSection.IsSet("timekey_zone") || bufferSection.GetBool("timekey_use_utc")),
+            Secondary = cfg.GetSection("secondary"),
             Format = cfg.GetSection("format") ?? throw new InvalidOperationException("<format> is added before binding"),
             Template = template,
         };
     }
 
     // Fluentd's placeholder validation: the path's time and tag placeholders must agree with the chunk keys.
-    private static bool CheckPlaceholders(FilePathTemplate template, FileBufferConfig buffer, out string? error)
+    private static bool CheckPlaceholders(FilePathTemplate template, BufferOptions buffer, out string? error)
     {
         error = null;
+        var time = buffer.Keys.Time;
+        var tag = buffer.Keys.Tag;
+        var timekey = time ? (long)buffer.Timekey!.Value.TotalSeconds : 0;
         var finest = template.FinestTimePlaceholder;
-        if (buffer.ChunkKeyTime && finest is null)
+        if (time && finest is null)
         {
-            error = $"doesn't have timestamp placeholders for timekey {buffer.Timekey}";
+            error = $"doesn't have timestamp placeholders for timekey {timekey}";
         }
-        else if (!buffer.ChunkKeyTime && finest is not null)
+        else if (!time && finest is not null)
         {
             error = "has timestamp placeholders, but chunk key 'time' is not configured";
         }
-        else if (buffer.ChunkKeyTime && finest is { } f && buffer.Timekey < f.TotalSeconds)
+        else if (time && finest is { } f && timekey < f.TotalSeconds)
         {
             var shown = f.TotalSeconds switch
             {
@@ -88,19 +107,19 @@ public sealed record FileOutputOptions
                 3600 => "hours ('%H')",
                 _ => "days ('%d')",
             };
-            var needed = buffer.Timekey switch
+            var needed = timekey switch
             {
                 < 60 => "%S",
                 < 3600 => "%M",
                 _ => "%H",
             };
-            error = $"doesn't have timestamp placeholder for timekey {buffer.Timekey}: it shows {shown} at the finest; add {needed}";
+            error = $"doesn't have timestamp placeholder for timekey {timekey}: it shows {shown} at the finest; add {needed}";
         }
-        else if (buffer.ChunkKeyTag && !template.HasTagPlaceholders)
+        else if (tag && !template.HasTagPlaceholders)
         {
             error = "doesn't have tag placeholder";
         }
-        else if (!buffer.ChunkKeyTag && template.HasTagPlaceholders)
+        else if (!tag && template.HasTagPlaceholders)
         {
             error = "has tag placeholders, but chunk key 'tag' is not configured";
         }

@@ -220,16 +220,16 @@ public sealed class FileOutputTests : IDisposable
     }
 
     [Fact]
-    public async Task DefaultFlush_IsEverySixtySeconds()
+    public async Task DefaultFlush_IsLazyForTimeChunks_AsInFluentd()
     {
         var output = Create($"  path DIR/app\n{Utc0Format}");
+        Assert.Equal(Tailship.Buffers.FlushMode.Lazy, output.Host.Options.FlushMode);
         await output.StartAsync(Token);
         await output.EmitAsync("t", Batch((Evening, "{}")), Token);
-        await TickAsync(59);
-        Assert.Empty(_dir.Files());
-        await TickAsync(1);
-        Assert.Single(_dir.Files());
+        await TickAsync(60);
+        Assert.Empty(_dir.Files()); // the day has not ended: nothing is written yet
         await output.StopAsync(Token);
+        Assert.Equal(["app.20240105_0.log"], _dir.Files()); // flush_at_shutdown
     }
 
     [Fact]
@@ -252,9 +252,15 @@ public sealed class FileOutputTests : IDisposable
     [Fact]
     public async Task ChunkLimitSize_StartsANewFile()
     {
-        // Each line is 36 bytes; 100 bytes hold two.
-        var output = Create($"  path DIR/app\n  <buffer>\n    chunk_limit_size 100\n  </buffer>\n{Utc0Format}");
-        await WriteAndStopAsync(output, "t", (Evening, """{"n":1}"""), (Evening, """{"n":2}"""), (Evening, """{"n":3}"""));
+        // Each line is 36 bytes (plus the buffer's frame header); 120 bytes hold two.
+        var output = Create($"  path DIR/app\n  <buffer>\n    chunk_limit_size 120\n  </buffer>\n{Utc0Format}");
+        await output.StartAsync(Token);
+        foreach (var n in new[] { 1, 2, 3 })
+        {
+            await output.EmitAsync("t", Batch((Evening, $$"""{"n":{{n}}}""")), Token);
+        }
+
+        await output.StopAsync(Token);
         Assert.Equal(["app.20240105_0.log", "app.20240105_1.log"], _dir.Files());
         Assert.Equal(2, Read("app.20240105_0.log").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Equal("2024-01-05T20:00:00+00:00\tt\t{\"n\":3}\n", Read("app.20240105_1.log"));
@@ -323,13 +329,16 @@ public sealed class FileOutputTests : IDisposable
     }
 
     [Fact]
-    public async Task FailedWriteAtStop_Throws()
+    public async Task FailedWriteAtStop_MemoryBufferReportsTheLossAtTheDeadline()
     {
         System.IO.File.WriteAllText(_dir["blocked"], "x");
         var output = Create($"  path DIR/blocked/app\n{Utc0Format}");
         await output.StartAsync(Token);
         await output.EmitAsync("t", Batch((Evening, "{}")), Token);
-        await Assert.ThrowsAsync<IOException>(() => output.StopAsync(Token));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await output.StopAsync(deadline.Token); // the buffer retries until the stop deadline, then drops
+        Assert.Equal(1, output.Host.Counters.DroppedRecords);
+        Assert.Equal(["blocked"], _dir.Files());
     }
 
     [Fact]
@@ -349,14 +358,14 @@ public sealed class FileOutputTests : IDisposable
     [InlineData("  path /tmp/app\n  time_slice_format %Y%m%d\n  <buffer>\n    timekey 1h\n  </buffer>", "3:8: Parameter 'path: /tmp/app.%Y%m%d_**.log' doesn't have timestamp placeholder for timekey 3600: it shows days ('%d') at the finest; add %H")]
     [InlineData("  path /tmp/app.*\n  <buffer tag>\n  </buffer>", "3:8: path including '*' must be used with buffer chunk key 'time'")]
     [InlineData("  path /tmp/%Y%m%d\n  <buffer tag>\n  </buffer>", "3:8: Parameter 'path: /tmp/%Y%m%d_**.log' has timestamp placeholders, but chunk key 'time' is not configured")]
-    [InlineData("  path /tmp/a\n  <buffer>\n    path /var/buffer\n  </buffer>", "5:5: parameter 'path' is a Fluentd parameter that Tailship does not implement yet")]
+    [InlineData("  path /tmp/a\n  <buffer>\n    @type file\n  </buffer>", "4:3: a file buffer needs 'path'")]
     [InlineData("  path /tmp/a\n  symlink_path /tmp/l", "4:3: parameter 'symlink_path' is a Fluentd parameter that Tailship does not implement yet")]
     [InlineData("  path /tmp/a\n  file_permission 0x1", "4:19: parameter 'file_permission': expected an octal mode such as 0644, found '0x1'")]
-    [InlineData("  path /tmp/a\n  <buffer $.key>\n  </buffer>", "4:3: chunk key '$.key' is not supported yet: out_file supports time and tag")]
-    [InlineData("  path /tmp/a\n  <buffer>\n    @type redis\n  </buffer>", "5:11: unknown buffer plugin '@type redis'; expected memory or file")]
-    [InlineData("  path /tmp/a\n  <buffer>\n    timekey_zone Mars/Base\n  </buffer>", "5:18: parameter 'timekey_zone'")]
+    [InlineData("  path /tmp/a\n  <buffer $.key>\n  </buffer>", "4:3: out_file supports the chunk keys time and tag, not record keys")]
+    [InlineData("  path /tmp/a\n  <buffer>\n    @type redis\n  </buffer>", "5:11: parameter '@type': expected one of memory, file, found 'redis'")]
+    [InlineData("  path /tmp/a\n  <buffer>\n    timekey_zone Mars/Base\n  </buffer>", "5:18: unknown time zone 'Mars/Base'")]
     [InlineData("  path /tmp/a\n  compress zip", "4:12: parameter 'compress': expected one of text, gz, gzip, found 'zip'")]
-    [InlineData("  path /tmp/a\n  time_slice_format %Y%m", "4:21: time_slice_format only with %Y or %m is too long")]
+    [InlineData("  path /tmp/a\n  time_slice_format %Y%m", "4:21: time_slice_format '%Y%m' has no day, hour, minute or second field")]
     public void InvalidConfiguration_IsReportedWhereWritten(string body, string expected)
     {
         var errors = PluginHarness.Errors(PluginKind.Output, $"<match **>\n  @type file\n{body}\n</match>");
