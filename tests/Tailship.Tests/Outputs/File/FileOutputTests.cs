@@ -325,15 +325,22 @@ public sealed class FileOutputTests : IDisposable
 
         // The retry runs on the flush thread after its (randomized) wait: move the clock timer by timer until the
         // write has happened, within a bound, instead of assuming which timer comes next.
-        for (var i = 0; i < 20 && !_dir.Files().Contains("blocked/app.20240105_0.log"); i++)
+        // The file is created before its bytes are written, so wait for the bytes.
+        const string Expected = "2024-01-05T20:00:00+00:00\tt\t{\"n\":1}\n";
+        var target = _dir["blocked/app.20240105_0.log"];
+        for (var i = 0; i < 200 && !(System.IO.File.Exists(target) && System.IO.File.ReadAllText(target) == Expected); i++)
         {
-            await _time.WaitForTimerAsync(TimeSpan.FromSeconds(5));
-            _time.AdvanceToNextTimer();
+            if (i < 20)
+            {
+                await _time.WaitForTimerAsync(TimeSpan.FromSeconds(5));
+                _time.AdvanceToNextTimer();
+            }
+
             await Task.Delay(20, Token);
         }
 
         Assert.Equal(["blocked/app.20240105_0.log"], _dir.Files());
-        Assert.Equal("2024-01-05T20:00:00+00:00\tt\t{\"n\":1}\n", Read("blocked/app.20240105_0.log"));
+        Assert.Equal(Expected, Read("blocked/app.20240105_0.log"));
         await output.StopAsync(Token);
     }
 
