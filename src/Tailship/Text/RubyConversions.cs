@@ -15,6 +15,8 @@ internal static class RubyConversions
     /// <summary>UTF-8 that turns each invalid sequence into <c>?</c>, as Ruby's <c>String#scrub('?')</c> does.</summary>
     public static readonly Encoding ScrubbingUtf8 = CreateScrubbingUtf8();
 
+    private const int StackLimit = 512;
+
     /// <summary><c>value.to_s</c> as a .NET string (invalid UTF-8 read as <c>?</c>).</summary>
     public static string ToS(RecordValue value)
     {
@@ -48,7 +50,7 @@ internal static class RubyConversions
                 result = value.AsFloat;
                 return true;
             case RecordValueKind.String:
-                result = StringToF(value.AsString!);
+                result = value.IsUtf8Bytes ? RubyNumbers.ToF(value.Utf8) : StringToF(value.AsString!);
                 return true;
             default:
                 result = 0;
@@ -56,74 +58,23 @@ internal static class RubyConversions
         }
     }
 
-    /// <summary><c>String#to_f</c>: leading spaces, sign, digits with single underscores, fraction, exponent.</summary>
+    /// <summary><c>String#to_f</c> of a .NET string: <see cref="RubyNumbers.ToF"/> on its UTF-8 bytes.</summary>
     public static double StringToF(string s)
     {
-        var i = 0;
-        while (i < s.Length && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r')))
+        var max = Encoding.UTF8.GetMaxByteCount(s.Length);
+        byte[]? rented = null;
+        var utf8 = max <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
         {
-            i++;
+            return RubyNumbers.ToF(utf8[..Encoding.UTF8.GetBytes(s, utf8)]);
         }
-
-        var sb = new StringBuilder();
-        if (i < s.Length && s[i] is '+' or '-')
+        finally
         {
-            sb.Append(s[i++]);
-        }
-
-        var intDigits = ReadDigits(s, ref i, sb);
-        var fracDigits = 0;
-        if (i + 1 < s.Length && s[i] == '.' && char.IsAsciiDigit(s[i + 1]))
-        {
-            sb.Append('.');
-            i++;
-            fracDigits = ReadDigits(s, ref i, sb);
-        }
-
-        if (intDigits + fracDigits == 0)
-        {
-            return 0;
-        }
-
-        if (i < s.Length && s[i] is 'e' or 'E')
-        {
-            var j = i + 1;
-            var exp = new StringBuilder("e");
-            if (j < s.Length && s[j] is '+' or '-')
+            if (rented is not null)
             {
-                exp.Append(s[j++]);
-            }
-
-            if (ReadDigits(s, ref j, exp) > 0)
-            {
-                sb.Append(exp);
+                ArrayPool<byte>.Shared.Return(rented);
             }
         }
-
-        return double.Parse(sb.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture);
-    }
-
-    private static int ReadDigits(string s, ref int i, StringBuilder sb)
-    {
-        var count = 0;
-        while (i < s.Length)
-        {
-            if (char.IsAsciiDigit(s[i]))
-            {
-                sb.Append(s[i++]);
-                count++;
-            }
-            else if (s[i] == '_' && count > 0 && i + 1 < s.Length && char.IsAsciiDigit(s[i + 1]))
-            {
-                i++;
-            }
-            else
-            {
-                break;
-            }
-        }
-
-        return count;
     }
 
     private static Encoding CreateScrubbingUtf8()

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace Tailship.Text;
@@ -10,6 +11,8 @@ namespace Tailship.Text;
 /// </summary>
 internal static class RubyNumbers
 {
+    private const int StackLimit = 128;
+
     /// <summary><c>to_i</c>; saturates at the 64-bit range instead of growing into a big integer.</summary>
     public static long ToI(ReadOnlySpan<byte> s)
     {
@@ -40,8 +43,45 @@ internal static class RubyNumbers
     /// <summary><c>to_f</c>: digits, an optional fraction and an optional exponent; 0.0 when nothing parses.</summary>
     public static double ToF(ReadOnlySpan<byte> s)
     {
+        // The number copied out is never longer than the input plus a leading '0' (".5" -> "0.5").
+        char[]? rented = null;
+        var buffer = s.Length + 1 <= StackLimit ? stackalloc char[StackLimit] : (rented = ArrayPool<char>.Shared.Rent(s.Length + 1));
+        try
+        {
+            var n = CopyNumber(s, buffer);
+            return n > 0 && double.TryParse(buffer[..n], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : 0.0;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>True when the whole text is a number Ruby's <c>Float()</c> accepts (used by <c>time_type mixed</c>).</summary>
+    public static bool IsStrictFloat(ReadOnlySpan<byte> s)
+    {
+        var t = s.Trim((byte)' ');
+        Span<char> chars = stackalloc char[64];
+        if (t.Length == 0 || t.Length > chars.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < t.Length; i++)
+        {
+            chars[i] = (char)t[i];
+        }
+
+        return double.TryParse(chars[..t.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+    }
+
+    /// <summary>Copies the leading number of <paramref name="s"/> as .NET parses it (underscores dropped); 0 when there is none.</summary>
+    private static int CopyNumber(ReadOnlySpan<byte> s, Span<char> buffer)
+    {
         var i = SkipSpace(s, 0);
-        Span<char> buffer = stackalloc char[64];
         var n = 0;
         if (i < s.Length && (s[i] == '+' || s[i] == '-'))
         {
@@ -68,7 +108,7 @@ internal static class RubyNumbers
 
         if (!hasDigits)
         {
-            return 0.0;
+            return 0;
         }
 
         if (i + 1 < s.Length && (s[i] == 'e' || s[i] == 'E'))
@@ -76,7 +116,7 @@ internal static class RubyNumbers
             var j = i + 1;
             var sign = j < s.Length && (s[j] == '+' || s[j] == '-') ? s[j++] : (byte)0;
             var expEnd = DigitsEnd(s, j);
-            if (expEnd > j && n + (expEnd - j) + 2 < buffer.Length)
+            if (expEnd > j)
             {
                 buffer[n++] = 'e';
                 if (sign != 0)
@@ -88,25 +128,7 @@ internal static class RubyNumbers
             }
         }
 
-        return double.TryParse(buffer[..n], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : 0.0;
-    }
-
-    /// <summary>True when the whole text is a number Ruby's <c>Float()</c> accepts (used by <c>time_type mixed</c>).</summary>
-    public static bool IsStrictFloat(ReadOnlySpan<byte> s)
-    {
-        var t = s.Trim((byte)' ');
-        Span<char> chars = stackalloc char[64];
-        if (t.Length == 0 || t.Length > chars.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < t.Length; i++)
-        {
-            chars[i] = (char)t[i];
-        }
-
-        return double.TryParse(chars[..t.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+        return n;
     }
 
     private static int SkipSpace(ReadOnlySpan<byte> s, int i)
@@ -144,7 +166,7 @@ internal static class RubyNumbers
 
     private static int CopyDigits(ReadOnlySpan<byte> s, int from, int to, Span<char> buffer, int n)
     {
-        for (var i = from; i < to && n < buffer.Length - 8; i++)
+        for (var i = from; i < to; i++)
         {
             if (s[i] != '_')
             {

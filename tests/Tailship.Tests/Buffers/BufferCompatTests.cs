@@ -17,7 +17,8 @@ public class BufferCompatTests
     [Fact]
     public void SeedConfig_BecomesFileBufferPerMinute()
     {
-        var dir = BufferTest.TempDir();
+        using var temp = new TempDirectory();
+        var dir = temp.Path;
         var original = Conf.Param("buffer_path", dir);
         var match = Conf.Section("match", "**", ("@type", "s3"), original, ("time_slice_format", "%Y%m%d%H%M"), ("time_slice_wait", "1m"));
         var diags = new DiagnosticBag();

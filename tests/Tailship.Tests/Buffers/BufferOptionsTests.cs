@@ -1,5 +1,6 @@
 using Tailship.Buffers;
 using Tailship.Config;
+using Tailship.Tests.TestSupport;
 
 namespace Tailship.Tests.Buffers;
 
@@ -26,7 +27,8 @@ public class BufferOptionsTests
     [Fact]
     public void FileBuffer_LargerLimitsAndFlushAtShutdownStillTrue()
     {
-        var dir = BufferTest.TempDir();
+        using var temp = new TempDirectory();
+        var dir = temp.Path;
         var o = BufferTest.Options("time", ("@type", "file"), ("path", dir), ("timekey", "1h"));
         Assert.True(o.IsFile);
         Assert.Equal(Path.Combine(dir, "buffer.*.log"), o.Path);

@@ -25,6 +25,13 @@ public class BufferPlaceholdersTests
         Assert.Equal("20261126-1020+0900", BufferPlaceholders.Expand("%Y%m%d-%H%M%z", Meta, tokyo));
     }
 
+    [Theory]
+    [InlineData("%-d %b %e %j %I%p %Z", "26 Nov 26 330 01AM UTC")]
+    [InlineData("%F_%T.%L %s", "2026-11-26_01:20:00.000 1795656000")]
+    [InlineData("%^a %q", "THU %q")]
+    public void Expand_RendersRubysStrftime(string template, string expected) =>
+        Assert.Equal(expected, BufferPlaceholders.Expand(template, Meta, TimeZoneInfo.Utc));
+
     [Fact]
     public void Validate_NamesTheMissingChunkKey()
     {

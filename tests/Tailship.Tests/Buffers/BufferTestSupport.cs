@@ -100,11 +100,4 @@ internal static class BufferTest
 
         return delivered;
     }
-
-    public static string TempDir()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "tailship-buffers-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
 }

@@ -1,4 +1,5 @@
 using Tailship.Buffers;
+using Tailship.Tests.TestSupport;
 
 namespace Tailship.Tests.Buffers;
 
@@ -48,17 +49,10 @@ public class DeliveryAcknowledgementTests
     [Fact]
     public async Task FileBuffer_AcknowledgesWhenEmitReturns()
     {
-        var dir = BufferTest.TempDir();
-        try
-        {
-            await using var host = new BufferedOutputHost(new RecordingOutput(), BufferTest.Options("", ("@type", "file"), ("path", dir)), BufferTest.Context(_time), null);
-            var ack = await EmitAsync(host, "a");
-            Assert.True(ack.Delivered.IsCompletedSuccessfully);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        using var dir = new TempDirectory();
+        await using var host = new BufferedOutputHost(new RecordingOutput(), BufferTest.Options("", ("@type", "file"), ("path", dir.Path)), BufferTest.Context(_time), null);
+        var ack = await EmitAsync(host, "a");
+        Assert.True(ack.Delivered.IsCompletedSuccessfully);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Tailship.Buffers;
+using Tailship.Tests.TestSupport;
 
 namespace Tailship.Tests.Buffers;
 
@@ -13,9 +14,11 @@ public sealed class FileBufferCrashTests : IDisposable
 {
     private const string ChildDirVariable = "TAILSHIP_BUFFER_CRASH_DIR";
     private const string ChildRunVariable = "TAILSHIP_BUFFER_CRASH_RUN";
-    private readonly string _dir = BufferTest.TempDir();
+    private readonly TempDirectory _temp = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    private string Dir => _temp.Path;
+
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public async Task KillDuringWrites_NoAcknowledgedLineLost()
@@ -45,7 +48,7 @@ public sealed class FileBufferCrashTests : IDisposable
         Assert.True(runs >= 2, $"only {runs} kills fitted in the time bound");
 
         var output = new RecordingOutput();
-        await using var host = new BufferedOutputHost(output, ChildOptions(_dir), BufferTest.Context(TimeProvider.System), null);
+        await using var host = new BufferedOutputHost(output, ChildOptions(Dir), BufferTest.Context(TimeProvider.System), null);
         host.RecoverChunks();
         await host.FlushAllAsync(ct);
         var seen = output.Lines().Select(l => l.Split('\t')[1]).ToHashSet(StringComparer.Ordinal);
@@ -63,7 +66,7 @@ public sealed class FileBufferCrashTests : IDisposable
         }
 
         Assert.True(acknowledged > 0);
-        Assert.Empty(Directory.GetFiles(_dir, "*.damaged"));
+        Assert.Empty(Directory.GetFiles(Dir, "*.damaged"));
     }
 
     /// <summary>The child's body: does nothing unless started by the test above.</summary>
@@ -94,7 +97,7 @@ public sealed class FileBufferCrashTests : IDisposable
     private static BufferOptions ChildOptions(string dir) =>
         BufferTest.Options("tag", ("@type", "file"), ("path", Path.Combine(dir, "buf") + "/"), ("flush_mode", "lazy"), ("chunk_limit_size", "16k"));
 
-    private string AckPath(int run) => Path.Combine(_dir, $"ack.{run}");
+    private string AckPath(int run) => Path.Combine(Dir, $"ack.{run}");
 
     private Process StartChild(int run)
     {
@@ -105,7 +108,7 @@ public sealed class FileBufferCrashTests : IDisposable
             : new ProcessStartInfo("dotnet") { ArgumentList = { assembly } };
         info.ArgumentList.Add("-method");
         info.ArgumentList.Add(typeof(FileBufferCrashTests).FullName + "." + nameof(CrashWriter_Child));
-        info.Environment[ChildDirVariable] = _dir;
+        info.Environment[ChildDirVariable] = Dir;
         info.Environment[ChildRunVariable] = run.ToString(CultureInfo.InvariantCulture);
         info.RedirectStandardOutput = true;
         info.UseShellExecute = false;

@@ -7,19 +7,21 @@ namespace Tailship.Tests.Buffers;
 public sealed class FileBufferTests : IDisposable
 {
     private readonly ManualTime _time = new(BufferTest.Start);
-    private readonly string _dir = BufferTest.TempDir();
+    private readonly TempDirectory _temp = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    private string Dir => _temp.Path;
+
+    public void Dispose() => _temp.Dispose();
 
     private BufferOptions Options(params (string, string)[] extra) =>
-        BufferTest.Options("tag", [("@type", "file"), ("path", _dir), ("flush_mode", "lazy"), .. extra]);
+        BufferTest.Options("tag", [("@type", "file"), ("path", Dir), ("flush_mode", "lazy"), .. extra]);
 
     private BufferedOutputHost Host(RecordingOutput output, BufferOptions options, ListLoggerFactory? logs = null) =>
         new(output, options, BufferTest.Context(_time, logs), null, () => 0.5);
 
-    private string[] ChunkFiles() => Directory.GetFiles(_dir, "buffer.b*.log");
+    private string[] ChunkFiles() => Directory.GetFiles(Dir, "buffer.b*.log");
 
     /// <summary>Simulates kill -9: the host is dropped without stop; its file handles are closed so the test can reopen.</summary>
     private static void Crash(BufferedOutputHost host) => host.Buffer.CloseAll();
@@ -148,7 +150,7 @@ public sealed class FileBufferTests : IDisposable
         Assert.NotNull(seen);
         Assert.Equal(id, seen.Id);
         Assert.Equal("logs/202611260120_1.txt", seen.GetAnnotation("s3_key"));
-        Assert.Empty(Directory.GetFiles(_dir)); // chunk and annotations gone after delivery
+        Assert.Empty(Directory.GetFiles(Dir)); // chunk and annotations gone after delivery
         await second.DisposeAsync();
     }
 
@@ -178,7 +180,7 @@ public sealed class FileBufferTests : IDisposable
         await host.EmitAsync("app", BufferTest.Batch(BufferTest.Start, "a"), Ct);
         await host.FlushOnceAsync(Ct);
         Assert.Empty(ChunkFiles());
-        Assert.Single(Directory.GetFiles(_dir, "*.failed"));
+        Assert.Single(Directory.GetFiles(Dir, "*.failed"));
         Assert.Equal(1, host.Counters.FailedChunks);
         Assert.Equal(0, host.Counters.DroppedRecords);
     }
@@ -187,7 +189,7 @@ public sealed class FileBufferTests : IDisposable
     public async Task NotWritableDirectory_EmitWaitsAndResumesWhenFixed()
     {
         // A path under a regular file fails for every user (root ignores directory permissions).
-        var blocker = Path.Combine(_dir, "blocker");
+        var blocker = Path.Combine(Dir, "blocker");
         await File.WriteAllTextAsync(blocker, "not a directory", Ct);
         var options = BufferTest.Options("tag", ("@type", "file"), ("path", Path.Combine(blocker, "buf") + "/"), ("flush_thread_interval", "1s"));
         var logs = new ListLoggerFactory();
