@@ -25,7 +25,7 @@ public sealed class EventsPerSecondColumn : IColumn
 
     public UnitType UnitType => UnitType.Dimensionless;
 
-    public string Legend => "Events formatted per second on one thread (1 s / mean time per event)";
+    public string Legend => "Events handled per second on one thread (1 s / mean time per event)";
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase) =>
         summary[benchmarkCase]?.ResultStatistics is { Mean: > 0 } s

@@ -1,67 +1,90 @@
 using System.Buffers;
-using System.Text;
 using BenchmarkDotNet.Attributes;
+using Tailship.Config;
 using Tailship.Events;
-using Tailship.Formatters;
-using Tailship.Formatters.Json;
-using Tailship.Formatters.OutFile;
 using Tailship.Plugins;
-using Tailship.Text;
 
 namespace Tailship.Benchmarks;
 
 /// <summary>
-/// The formatters on the seed's hot path: <c>{"message": LINE}</c> events with 100-byte lines, as in_tail with
-/// <c>format none</c> makes them (the line held as UTF-8 bytes). One operation is one event.
+/// Every formatter, built through the registry from a <c>&lt;format&gt;</c> section, on two record shapes:
+/// <c>message</c> is <c>{"message": LINE}</c> with a 100-byte line held as UTF-8 bytes (in_tail with <c>format none</c>,
+/// the seed's path), <c>web</c> is an Apache combined line parsed by <c>apache2</c> (8 fields: strings, integers,
+/// nulls). One operation is one event; the output buffer is reused, so allocated bytes are the formatter's own.
+/// About 100 events share a second of event time, as a busy log has them.
 /// </summary>
 [MemoryDiagnoser]
 public class FormatterBenchmarks
 {
     private const int Events = 1000;
 
-    private readonly ArrayBufferWriter<byte> _output = new(256 * 1024);
+    private readonly ArrayBufferWriter<byte> _output = new(1024 * 1024);
     private Record[] _records = [];
     private EventTime[] _times = [];
-    private IFormatter _outFile = null!;
-    private IFormatter _json = null!;
+    private IFormatter _formatter = null!;
+
+    [Params("out_file", "json", "ltsv", "csv", "single_value", "hash", "msgpack", "stdout")]
+    public string Type { get; set; } = "out_file";
+
+    [Params("message", "web")]
+    public string Record { get; set; } = "message";
 
     [GlobalSetup]
     public void Setup()
     {
-        _records = new Record[Events];
+        _records = Record == "web" ? WebRecords() : MessageRecords();
         _times = new EventTime[Events];
-        var start = EventTime.FromSeconds(1764120000);
+        var start = EventTime.FromSeconds(1_764_120_000);
         for (var i = 0; i < Events; i++)
         {
-            var line = Encoding.UTF8.GetBytes($"{i,6}: Thu Nov 26 01:20:00 UTC 2026 " + new string('x', 100 - 6 - 2 - 29 - 1));
-            var record = new Record(1);
-            record.Append("message", RecordValue.FromUtf8(line));
-            _records[i] = record;
-
-            // About 100 events per second of event time, as a busy log produces them.
             _times[i] = EventTime.FromSeconds(start.Seconds + (i / 100), i * 1000);
         }
 
-        _outFile = new OutFileFormatter(
-            new OutFileOptions(true, true, "\t"u8.ToArray(), TimeFormatOptions.Default, "\n"u8.ToArray()),
-            TimeZoneSpec.Utc);
-        _json = new JsonFormatter(new JsonFormatterOptions("\n"u8.ToArray()));
+        _formatter = BenchPlugins.Build<IFormatter>(PluginKind.Formatter, Section(Type, Record));
     }
 
     [Benchmark(OperationsPerInvoke = Events)]
-    public int OutFile() => FormatAll(_outFile);
-
-    [Benchmark(OperationsPerInvoke = Events)]
-    public int Json() => FormatAll(_json);
-
-    private int FormatAll(IFormatter formatter)
+    public int Format()
     {
         _output.ResetWrittenCount();
         for (var i = 0; i < Events; i++)
         {
-            formatter.Format("count.format1", _times[i], _records[i], _output);
+            _formatter.Format("app.web.access", _times[i], _records[i], _output);
         }
 
         return _output.WrittenCount;
+    }
+
+    private static ConfigSection Section(string type, string record)
+    {
+        var web = record == "web";
+        return type switch
+        {
+            "csv" => BenchPlugins.Section("format", string.Empty, ("@type", "csv"), ("fields", web ? "host,method,path,code,size,agent" : "message")),
+            "single_value" => BenchPlugins.Section("format", string.Empty, ("@type", "single_value"), ("message_key", web ? "path" : "message")),
+            "out_file" => BenchPlugins.Section("format", string.Empty, ("@type", type), ("utc", "true")),
+            _ => BenchPlugins.Section("format", string.Empty, ("@type", type)),
+        };
+    }
+
+    private static Record[] MessageRecords() =>
+        Enumerable.Range(0, Events).Select(i =>
+        {
+            var record = new Record(1);
+            record.Append("message", RecordValue.FromUtf8(SampleLogs.Utf8(SampleLogs.Plain(i))));
+            return record;
+        }).ToArray();
+
+    private static Record[] WebRecords()
+    {
+        var parser = BenchPlugins.Build<IParser>(PluginKind.Parser, BenchPlugins.Section("parse", string.Empty, ("@type", "apache2")));
+        var r = new Random(7);
+        var records = new List<Record>(Events);
+        for (var i = 0; records.Count < Events; i++)
+        {
+            parser.Parse(SampleLogs.Utf8(SampleLogs.Apache(r, i)), EventTime.FromSeconds(1_764_120_000), (_, rec) => records.Add(rec));
+        }
+
+        return [.. records];
     }
 }
