@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -20,6 +21,9 @@ public sealed class S3ServerFixture : IAsyncLifetime
 {
     /// <summary>How long `up` may take: the first start takes about 5 s, but `up` may wait for another run's.</summary>
     private static readonly TimeSpan UpTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>Buckets made by <see cref="CreateBucketAsync"/>, emptied and deleted when the collection ends.</summary>
+    private readonly ConcurrentQueue<string> _buckets = new();
 
     private string? _accessKey;
     private string? _secretKey;
@@ -45,7 +49,32 @@ public sealed class S3ServerFixture : IAsyncLifetime
         _endpoint = new Uri(exports.Required("AWS_ENDPOINT_URL_S3"));
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    /// <summary>
+    /// Empties and deletes the buckets this run made. The server keeps objects in memory (memstore, 4 GiB by
+    /// default), so a long-lived dev server filled by many runs would start refusing every write.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_endpoint is null)
+        {
+            return;
+        }
+
+        using var client = CreateClient();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        while (_buckets.TryDequeue(out var bucket))
+        {
+            try
+            {
+                await DeleteBucketAsync(client, bucket, timeout.Token);
+            }
+            catch (Exception e) when (e is AmazonServiceException or HttpRequestException or OperationCanceledException)
+            {
+                // Cleanup must not fail the run whose tests passed; say what was left behind.
+                await Console.Error.WriteLineAsync($"S3ServerFixture: could not delete bucket {bucket}: {e.Message}");
+            }
+        }
+    }
 
     /// <summary>
     /// A client configured the way Ceph 16 needs (see REFERENCE.md): path-style addressing, checksums
@@ -66,13 +95,39 @@ public sealed class S3ServerFixture : IAsyncLifetime
         return new AmazonS3Client(new BasicAWSCredentials(AccessKey, secretKey ?? SecretKey), config);
     }
 
-    /// <summary>Creates a bucket with a unique name (buckets outlive the run; names never collide).</summary>
+    /// <summary>Creates a bucket with a unique name, deleted with its objects when the collection ends.</summary>
     public async Task<string> CreateBucketAsync(string prefix, CancellationToken cancellationToken)
     {
         var name = $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 33)].ToLowerInvariant();
         using var client = CreateClient();
         await client.PutBucketAsync(new PutBucketRequest { BucketName = name }, cancellationToken);
+        _buckets.Enqueue(name);
         return name;
+    }
+
+    private static async Task DeleteBucketAsync(AmazonS3Client client, string bucket, CancellationToken cancellationToken)
+    {
+        var uploads = await client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = bucket }, cancellationToken);
+        foreach (var upload in uploads.MultipartUploads ?? [])
+        {
+            await client.AbortMultipartUploadAsync(bucket, upload.Key, upload.UploadId, cancellationToken);
+        }
+
+        var request = new ListObjectsV2Request { BucketName = bucket };
+        ListObjectsV2Response page;
+        do
+        {
+            page = await client.ListObjectsV2Async(request, cancellationToken);
+            foreach (var entry in page.S3Objects ?? [])
+            {
+                await client.DeleteObjectAsync(bucket, entry.Key, cancellationToken);
+            }
+
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+        while (page.IsTruncated == true);
+
+        await client.DeleteBucketAsync(bucket, cancellationToken);
     }
 
     private static async Task<string> RunScriptAsync(string script, string command)
