@@ -68,6 +68,16 @@ internal sealed partial class SeedScenario : IAsyncDisposable
             $"the Native AOT binary {path} is missing: run scripts/test (it publishes it before the tests), or "
             + "dotnet publish src/Tailship.Cli -c Release -r linux-x64 -p:PublishAot=true -o artifacts/aot, "
             + $"or point {BinaryVariable} at a published tailship");
+
+        // A binary older than the sources would test old code (scripts/test --no-aot leaves the last publish in place).
+        var newest = Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "src"), "*.cs*", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(f => (File: f, Time: File.GetLastWriteTimeUtc(f)))
+            .MaxBy(f => f.Time);
+        Assert.True(
+            Environment.GetEnvironmentVariable(BinaryVariable) is { Length: > 0 } || File.GetLastWriteTimeUtc(path) >= newest.Time,
+            $"the Native AOT binary {path} is older than {newest.File}: publish it again (scripts/test does)");
         return path;
     }
 
