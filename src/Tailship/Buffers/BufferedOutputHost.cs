@@ -90,6 +90,7 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
         }
 
         RecoverChunks();
+        ReportBuffer();
         _workers = Enumerable.Range(0, _options.FlushThreadCount).Select(_ => Task.Run(WorkerAsync, CancellationToken.None)).ToArray();
     }
 
@@ -163,6 +164,8 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
                 await AppendAsync(tag, group, cancellationToken).ConfigureAwait(false);
             }
         }
+
+        ReportBuffer();
     }
 
     /// <summary>Enqueues due chunks and writes at most one; the flush threads call this in a loop.</summary>
@@ -177,6 +180,7 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
     {
         var now = _time.GetUtcNow();
         bool useSecondary;
+        bool retrying;
         lock (_retryLock)
         {
             if (_retry is { } pending && now < pending.NextTime)
@@ -185,12 +189,18 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
             }
 
             useSecondary = _secondary is not null && (_retry?.UseSecondary(now) ?? false);
+            retrying = _retry is not null;
         }
 
         var chunk = _buffer.Take();
         if (chunk is null)
         {
             return FlushResult.Idle;
+        }
+
+        if (retrying)
+        {
+            PluginMetrics.Retries.Increment();
         }
 
         try
@@ -237,6 +247,7 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
             if (_retry is { } done)
             {
                 LogRecoveredFromRetry(_logger, _context.PluginId, done.Steps);
+                PluginMetrics.SetRetry(null);
             }
 
             _retry = null;
@@ -286,6 +297,7 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
         }
         finally
         {
+            ReportBuffer();
             var (chunks, records) = _buffer.Remaining();
             if (chunks > 0)
             {
@@ -387,6 +399,7 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
         }
 
         Counters.AddEmit(group.Records);
+        PluginMetrics.BytesIn.Add(group.Data.Written.Length);
         group.Data.Clear();
         group.Records = 0;
     }
@@ -399,6 +412,7 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
             try
             {
                 var result = await FlushOnceAsync(_abortWrites.Token).ConfigureAwait(false);
+                ReportBuffer();
                 var pause = result == FlushResult.Delivered && _buffer.QueueLength > 0 ? _options.FlushThreadBurstInterval : _options.FlushThreadInterval;
                 await WaitAsync(pause, result != FlushResult.Delivered, loop).ConfigureAwait(false);
             }
@@ -479,6 +493,7 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
         }
 
         _buffer.Return(chunk);
+        ReportFailure(schedule);
         LogRetry(_logger, _context.PluginId, chunk.Id, chunk.RecordCount, schedule.Steps + 1, schedule.NextTime, error);
     }
 

@@ -117,7 +117,7 @@ internal sealed partial class AgentHost
             Log.UsingConfig(logger, ConfigDump.Render(root, registry));
         }
 
-        var pipelineOptions = new PipelineOptions { Registry = registry, LoggerFactory = loggers, Time = _env.Time };
+        var pipelineOptions = new PipelineOptions { Registry = registry, LoggerFactory = loggers, Time = _env.Time, HttpServer = options.HttpServer };
         var plan = PipelinePlan.Create(root, pipelineOptions, diagnostics);
         if (plan is null || diagnostics.HasErrors)
         {

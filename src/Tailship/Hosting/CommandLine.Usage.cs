@@ -18,6 +18,8 @@ internal static partial class CommandLine
           -o, --log FILE             append the agent log to FILE instead of stderr
               --suppress-config-dump do not print the configuration at start
               --shutdown-timeout T   deadline to stop gracefully after SIGTERM or SIGINT (default: 25s)
+              --http-server ADDR     serve /metrics, /healthz, /readyz and /api/plugins.json on ADDR:
+                                     PORT (127.0.0.1), HOST:PORT or [IPV6]:PORT; the config file is left as it is
           -h, --help [TYPE]          this help, or the parameters of the plugin(s) named TYPE
               --version              print the version and exit
 

@@ -60,7 +60,7 @@ internal static partial class CommandLine
     private static readonly string[] KnownOptions =
     [
         "--config", "--dry-run", "--verbose", "--quiet", "--version", "--help", "--log-format", "--log",
-        "--shutdown-timeout", "--suppress-config-dump", "--write-plugin-docs",
+        "--shutdown-timeout", "--suppress-config-dump", "--write-plugin-docs", "--http-server",
     ];
 
     /// <summary>
@@ -196,6 +196,20 @@ internal static partial class CommandLine
                 case "--suppress-config-dump":
                     options = options with { SuppressConfigDump = true };
                     continue;
+                case "--http-server":
+                    if (!TakeValue(args, ref i, name, inline, out var address, out error))
+                    {
+                        return null;
+                    }
+
+                    if (!TryParseListenAddress(address, out var bind, out var port))
+                    {
+                        error = $"--http-server: expected PORT, HOST:PORT or [IPV6]:PORT with a port between 0 and 65535, found '{address}'";
+                        return null;
+                    }
+
+                    options = options with { HttpServer = new HttpServerConfig(bind, port, "/metrics", MonitorApi: true) };
+                    continue;
                 case "--write-plugin-docs":
                     if (TakeValue(args, ref i, name, inline, out var directory, out error))
                     {
@@ -229,6 +243,35 @@ internal static partial class CommandLine
         }
 
         return options;
+    }
+
+    /// <summary>
+    /// <c>--http-server</c>'s value: <c>PORT</c> (on 127.0.0.1), <c>HOST:PORT</c> or <c>[IPV6]:PORT</c>. Port 0 picks a
+    /// free port; the bound address is logged at start.
+    /// </summary>
+    internal static bool TryParseListenAddress(string text, out string bind, out int port)
+    {
+        bind = "127.0.0.1";
+        var portText = text;
+        var colon = text.LastIndexOf(':');
+        if (colon >= 0)
+        {
+            bind = text[..colon];
+            portText = text[(colon + 1)..];
+            if (bind.StartsWith('[') && bind.EndsWith(']'))
+            {
+                bind = bind[1..^1];
+            }
+            else if (bind.Contains(':', StringComparison.Ordinal))
+            {
+                // An IPv6 address must be bracketed, or its last group would be read as the port.
+                port = 0;
+                return false;
+            }
+        }
+
+        return int.TryParse(portText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port)
+            && port <= 65535 && bind.Length > 0;
     }
 
     /// <summary><c>-v</c>, <c>-vv</c>, <c>-q</c>, <c>-qq</c>, and mixtures, as Ruby's option parser accepts them.</summary>

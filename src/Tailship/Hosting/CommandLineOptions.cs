@@ -55,6 +55,9 @@ internal sealed record CommandLineOptions
 
     public bool SuppressConfigDump { get; init; }
 
+    /// <summary>The listener of <c>--http-server</c>; it wins over <c>&lt;system&gt; &lt;http_server&gt;</c>'s address.</summary>
+    public HttpServerConfig? HttpServer { get; init; }
+
     /// <summary>The plugin type of <c>--help TYPE</c>, or the directory of <c>--write-plugin-docs</c>.</summary>
     public string? Argument { get; init; }
 

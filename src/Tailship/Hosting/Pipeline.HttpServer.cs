@@ -6,12 +6,17 @@ public sealed partial class Pipeline
 {
     /// <summary>
     /// Adds the pipeline's own readiness (ready while running, not while stopping) and starts the
-    /// <c>&lt;system&gt; &lt;http_server&gt;</c> listener, once everything else runs (so /readyz is meaningful).
+    /// <c>&lt;system&gt; &lt;http_server&gt;</c> (or <c>--http-server</c>) listener, once everything else runs (so /readyz is meaningful).
     /// </summary>
     private void StartHttpServer()
     {
         _readiness = _plan.Options.Metrics.Readiness.Add("pipeline", () => Volatile.Read(ref _state) == 1 ? ReadinessStatus.Ready : ReadinessStatus.NotReady("stopping"));
-        if (_plan.System.HttpServer is not { } http)
+        var http = (_plan.Options.HttpServer, _plan.System.HttpServer) switch
+        {
+            ({ } cli, { } system) => system with { Bind = cli.Bind, Port = cli.Port },
+            (var cli, var system) => cli ?? system,
+        };
+        if (http is null)
         {
             return;
         }

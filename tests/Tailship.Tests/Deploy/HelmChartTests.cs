@@ -117,6 +117,48 @@ public sealed partial class HelmChartTests
         Assert.Contains("bind 0.0.0.0", template, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The chart's workloads mount, run and probe Tailship as the plain manifests do: each agent container's mount
+    /// paths, its config path, its health port and (sidecar) the native-sidecar restart policy appear in the template,
+    /// literally or as a <c>.Values</c> path whose default is the manifest's value. Checked on the template's text,
+    /// since nothing here renders Go templates.
+    /// </summary>
+    [Theory]
+    [InlineData("pod-native-sidecar.yaml", "deployment.yaml")]
+    [InlineData("daemonset.yaml", "daemonset.yaml")]
+    public void Templates_MountRunAndProbeLikeTheManifests(string manifest, string template)
+    {
+        var values = Load("values.yaml");
+        var text = File.ReadAllText(Path.Combine(ChartDirectory, "templates", template))
+            + File.ReadAllText(Path.Combine(ChartDirectory, "templates", "_helpers.tpl"));
+        var workload = Manifests.Workloads().Single(w => w.File == manifest);
+        var agent = Assert.Single(workload.Agents);
+        bool Renders(string literal, string key) =>
+            text.Contains($"{key}: {literal}", StringComparison.Ordinal)
+            || ValuesPath().Matches(text).Any(m => text.Contains($"{key}: {{{{ .Values.{m.Groups[1].Value} }}}}", StringComparison.Ordinal)
+                && Find(values, m.Groups[1].Value) is YamlScalarNode { Value: var v } && v == literal);
+
+        foreach (var mount in agent.VolumeMounts)
+        {
+            Assert.True(Renders(mount.MountPath, "mountPath"), $"{template} does not mount {mount.MountPath} as {manifest} does");
+        }
+
+        var configPath = Regex.Match(agent.Env?.SingleOrDefault(e => e.Name == "FLUENTD_ARGS")?.Value ?? string.Join(' ', agent.Args ?? []), @"-c\s+(\S+)").Groups[1].Value;
+        // The chart always runs tailship.conf (the configuration plus the health source, see configmap.yaml), from the
+        // directory where the manifest mounts its configuration.
+        Assert.Equal("/fluentd/etc", Path.GetDirectoryName(configPath));
+        Assert.Contains("\"-c\", \"/fluentd/etc/tailship.conf\"", text, StringComparison.Ordinal);
+        var port = Assert.Single(agent.Ports);
+        Assert.Equal(port.ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), Scalar(values, "health.port"));
+        Assert.Equal(port.Name, Scalar(values, "health.readinessProbe.httpGet.port"));
+        Assert.Equal(agent.ReadinessProbe.HttpGet.Path, Scalar(values, "health.readinessProbe.httpGet.path"));
+        Assert.Equal(agent.LivenessProbe.HttpGet.Path, Scalar(values, "health.livenessProbe.httpGet.path"));
+        if (agent.RestartPolicy is { } restart)
+        {
+            Assert.Contains($"restartPolicy: {restart}", text, StringComparison.Ordinal);
+        }
+    }
+
     private static YamlMappingNode Load(string file)
     {
         var stream = new YamlStream();

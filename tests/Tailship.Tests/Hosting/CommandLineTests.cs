@@ -49,6 +49,30 @@ public sealed class CommandLineTests
     }
 
     [Theory]
+    [InlineData("24231", "127.0.0.1", 24231)]
+    [InlineData("0.0.0.0:24231", "0.0.0.0", 24231)]
+    [InlineData("[::1]:0", "::1", 0)]
+    [InlineData("localhost:80", "localhost", 80)]
+    public void HttpServer_AddressAndPort(string value, string bind, int port)
+    {
+        var http = Assert.IsType<HttpServerConfig>(Parse("--http-server", value).HttpServer);
+
+        Assert.Equal(new HttpServerConfig(bind, port, "/metrics", MonitorApi: true), http);
+    }
+
+    [Theory]
+    [InlineData("65536")]
+    [InlineData("::1:80")]
+    [InlineData("host:")]
+    [InlineData(":80")]
+    [InlineData("-1")]
+    public void HttpServer_BadAddress_IsAUsageError(string value) =>
+        Assert.StartsWith("--http-server: expected PORT, HOST:PORT", ParseError(NoEnvironment, $"--http-server={value}"));
+
+    [Fact]
+    public void HttpServer_NotGiven_IsNull() => Assert.Null(Parse().HttpServer);
+
+    [Theory]
     [InlineData(new[] { "-v" }, 1)]
     [InlineData(new[] { "-vv" }, 2)]
     [InlineData(new[] { "-v", "-v" }, 2)]

@@ -13,6 +13,7 @@ public sealed class PipelineHttpServerTests : IAsyncDisposable
     private readonly MetricsRegistry _metrics = new();
     private readonly DiagnosticBag _diagnostics = new();
     private Pipeline? _pipeline;
+    private HttpServerConfig? _httpServer;
 
     [Fact]
     public async Task SystemHttpServer_ServesMetricsHealthAndMonitorApi()
@@ -42,6 +43,31 @@ public sealed class PipelineHttpServerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task CommandLineHttpServer_ListensWithoutASection()
+    {
+        _httpServer = new HttpServerConfig("127.0.0.1", 0, "/metrics", MonitorApi: true);
+        await StartAsync(Section("match", "**", ("@type", "capture"), ("@id", "out"), ("name", "out")));
+        var endpoint = Assert.Single(_pipeline!.Metrics.ListeningOn);
+
+        Assert.Equal(200, (await HttpProbe.GetAsync(endpoint, "/readyz")).Status);
+        Assert.Contains("\"plugin_id\":\"out\"", (await HttpProbe.GetAsync(endpoint, "/api/plugins.json")).Body);
+    }
+
+    [Fact]
+    public async Task CommandLineHttpServer_OverridesTheSectionsAddressButKeepsItsPath()
+    {
+        _httpServer = new HttpServerConfig("127.0.0.1", 0, "/metrics", MonitorApi: true);
+        await StartAsync(
+            Section("system", string.Empty, Section("http_server", string.Empty, ("bind", "0.0.0.0"), ("port", "1"), ("metrics_path", "/m"))),
+            Section("match", "**", ("@type", "capture"), ("name", "out")));
+        var endpoint = Assert.Single(_pipeline!.Metrics.ListeningOn);
+
+        Assert.Equal("127.0.0.1", endpoint.Address.ToString());
+        Assert.NotEqual(1, endpoint.Port);
+        Assert.Equal(200, (await HttpProbe.GetAsync(endpoint, "/m")).Status);
+    }
+
+    [Fact]
     public void BadPort_IsAConfigError()
     {
         var plan = PipelinePlan.Create(Root(Section("system", string.Empty, Section("http_server", string.Empty, ("port", "-1")))), Options(), _diagnostics);
@@ -58,7 +84,7 @@ public sealed class PipelineHttpServerTests : IAsyncDisposable
         }
     }
 
-    private PipelineOptions Options() => new() { Registry = TestPlugins.CreateRegistry(_hub), Metrics = _metrics };
+    private PipelineOptions Options() => new() { Registry = TestPlugins.CreateRegistry(_hub), Metrics = _metrics, HttpServer = _httpServer };
 
     private async Task StartAsync(params ConfigSection[] sections)
     {

@@ -9,9 +9,9 @@ internal sealed class TailshipProcess : IDisposable
     private readonly ObservedText _stdout = new();
     private readonly ObservedText _stderr = new();
 
-    private TailshipProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
+    private TailshipProcess(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
     {
-        var start = new ProcessStartInfo(RepoPaths.TailshipExecutable)
+        var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -44,7 +44,15 @@ internal sealed class TailshipProcess : IDisposable
 
     public string Stderr => _stderr.Text;
 
-    public static TailshipProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null) => new(args, environment);
+    public static TailshipProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null) =>
+        new(RepoPaths.TailshipExecutable, args, environment);
+
+    /// <summary>
+    /// Runs <paramref name="fileName"/> instead of the built executable: another build of tailship, or a wrapper that
+    /// ends by exec'ing one (so that <see cref="Id"/> and the signals reach tailship itself).
+    /// </summary>
+    public static TailshipProcess StartCommand(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null) =>
+        new(fileName, args, environment);
 
     /// <summary>Runs to completion and returns the exit code; a minute is far more than any of these take.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)

@@ -19,6 +19,7 @@ internal sealed class ImdsStandIn : IAsyncDisposable
     private readonly string _token = Guid.NewGuid().ToString("N");
     private int _tokenRequests;
     private int _credentialRequests;
+    private int _delayedAnswers;
 
     public ImdsStandIn(string accessKey, string secretKey, bool requireToken = true)
     {
@@ -36,10 +37,32 @@ internal sealed class ImdsStandIn : IAsyncDisposable
 
     public int CredentialRequests => Volatile.Read(ref _credentialRequests);
 
+    /// <summary>
+    /// How many of the next requests are answered only after <see cref="AnswerDelay"/> (a slow or overloaded service);
+    /// <see cref="int.MaxValue"/> for all of them.
+    /// </summary>
+    public int DelayedAnswers
+    {
+        get => Volatile.Read(ref _delayedAnswers);
+        set => Volatile.Write(ref _delayedAnswers, value);
+    }
+
+    public TimeSpan AnswerDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private (int Status, string ContentType, string Body) Answer(LoopbackRequest request)
     {
+        // The server runs each connection on its own thread: blocking here delays this answer only.
+        if (Interlocked.Decrement(ref _delayedAnswers) >= 0)
+        {
+            Thread.Sleep(AnswerDelay);
+        }
+        else
+        {
+            Interlocked.Exchange(ref _delayedAnswers, 0);
+        }
+
         if (request.Method == "PUT" && request.Path == "/latest/api/token")
         {
             Interlocked.Increment(ref _tokenRequests);

@@ -85,6 +85,8 @@ internal sealed partial class TailInput : IInput, IAsyncDisposable
             Notifiers = _notifiers,
             RequestRescan = _rescan.Set,
             WatchEnded = OnWatchEnded,
+            Metrics = _context.Metrics,
+            LagChanged = OnLagChanged,
             Stopping = _stopping.Token,
             Aborting = _aborting.Token,
         };
@@ -259,6 +261,27 @@ internal sealed partial class TailInput : IInput, IAsyncDisposable
         }
     }
 
+    private void OnLagChanged(TailWatch watch)
+    {
+        _context.Metrics.SetFileLag(watch.Path, watch.Lag);
+        PublishLag();
+    }
+
+    /// <summary><c>tailship_tail_lag_bytes</c>: the sum over the files watched now (a file not yet looked at counts 0).</summary>
+    private void PublishLag()
+    {
+        long total = 0;
+        lock (_lock)
+        {
+            foreach (var watch in _watches.Values)
+            {
+                total += Math.Max(0, watch.Lag);
+            }
+        }
+
+        _context.Metrics.SetLag(total);
+    }
+
     private void OnWatchEnded(TailWatch watch)
     {
         _runtime!.Positions.MarkUnwatched(watch.Entry);
@@ -274,6 +297,8 @@ internal sealed partial class TailInput : IInput, IAsyncDisposable
             }
         }
 
+        _context.Metrics.RemoveFile(watch.Path);
+        PublishLag();
         TailLog.Unwatched(_logger, watch.Path);
         _rescan.Set(); // a file recreated at this path is picked up now, from its head
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Tailship.Observability;
 using Tailship.Plugins;
 
 namespace Tailship.Inputs.Tail;
@@ -28,6 +29,12 @@ internal sealed class TailRuntime
 
     /// <summary>Asks the input to expand the paths again now (a file was created, renamed or rotated).</summary>
     public required Action RequestRescan { get; init; }
+
+    /// <summary>The input's exported metrics: lines and bytes read are counted per read, not per line.</summary>
+    public required PluginMetrics Metrics { get; init; }
+
+    /// <summary>Called by a loop after each pass with its file's lag (bytes behind the end), to publish the input's.</summary>
+    public required Action<TailWatch> LagChanged { get; init; }
 
     /// <summary>Called by a loop when its file is let go for good.</summary>
     public required Action<TailWatch> WatchEnded { get; init; }

@@ -47,6 +47,7 @@ internal sealed class TailWatch : ILineSink
     private DateTimeOffset _windowStart;
     private long _windowBytes;
     private DateTimeOffset? _throttledUntil;
+    private long _lag = -1; // -1 until the first pass; then written by the loop, read by the metrics
     private int _failures;
 
     public TailWatch(TailRuntime runtime, string path, PositionEntry entry, bool startAtEnd, ulong? expectedInode)
@@ -135,6 +136,8 @@ internal sealed class TailWatch : ILineSink
                         break;
                     }
 
+                    UpdateLag();
+
                     _failures = 0;
                     await _signal.WaitAsync(NextWait(), _rt.Time, stop).ConfigureAwait(false);
                 }
@@ -176,6 +179,30 @@ internal sealed class TailWatch : ILineSink
             {
                 _rt.WatchEnded(this);
             }
+        }
+    }
+
+    /// <summary>Bytes behind the end of the file, as of the last pass (read by the input's metrics from any thread).</summary>
+    public long Lag => Interlocked.Read(ref _lag);
+
+    /// <summary>
+    /// The lag after a pass: the current file's size now minus what was read, plus what rotated files still hold.
+    /// One fstat per pass (passes follow changes, not lines).
+    /// </summary>
+    private void UpdateLag()
+    {
+        long lag = 0;
+        foreach (var reader in _draining.Select(d => d.Reader).Append(_current).OfType<TailFileReader>())
+        {
+            if (FileStatReader.TryStat(reader.Handle, reader.Path, out var stat) == FileStatError.None)
+            {
+                lag += Math.Max(0, stat.Size - reader.ReadOffset);
+            }
+        }
+
+        if (Interlocked.Exchange(ref _lag, lag) != lag)
+        {
+            _rt.LagChanged(this);
         }
     }
 
@@ -280,8 +307,10 @@ internal sealed class TailWatch : ILineSink
 
             _readTime = EventTime.Now(_rt.Time);
             _active = reader;
-            var outcome = reader.Read(this, _rt.Options.ReadLinesLimit, allowance, out _, out var bytes);
+            var outcome = reader.Read(this, _rt.Options.ReadLinesLimit, allowance, out var lines, out var bytes);
             _windowBytes += bytes;
+            _rt.Metrics.RecordsIn.Add(lines);
+            _rt.Metrics.BytesIn.Add(bytes);
             await FlushAsync(reader, stop).ConfigureAwait(false);
             if (outcome == ReadOutcome.EndOfFile)
             {

@@ -1,6 +1,8 @@
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
 using Amazon.Runtime.Credentials;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Tailship.Outputs.S3;
 
@@ -43,18 +45,21 @@ internal sealed record S3CredentialSettings(
 internal static class S3Credentials
 {
     /// <summary>The provider and a name for it that holds no secret (for logs).</summary>
-    public static (AWSCredentials Credentials, string Source) Create(S3CredentialSettings s, string region, Func<string, string?> env)
+    public static (AWSCredentials Credentials, string Source) Create(
+        S3CredentialSettings s, string region, Func<string, string?> env, ILogger? logger = null, TimeProvider? time = null)
     {
+        logger ??= NullLogger.Instance;
+        time ??= TimeProvider.System;
         if (s.AssumeRole is { } role)
         {
-            var (source, sourceName) = CreateBase(s with { AssumeRole = null }, env);
+            var (source, sourceName) = CreateBase(s with { AssumeRole = null }, env, logger, time);
             return (new StsRoleCredentials(role, source, region), $"assume_role_credentials {role.RoleArn} via {sourceName}");
         }
 
-        return CreateBase(s, env);
+        return CreateBase(s, env, logger, time);
     }
 
-    private static (AWSCredentials, string) CreateBase(S3CredentialSettings s, Func<string, string?> env)
+    private static (AWSCredentials, string) CreateBase(S3CredentialSettings s, Func<string, string?> env, ILogger logger, TimeProvider time)
     {
         if (s.AccessKeyId is { Length: > 0 } id && s.SecretKey is { Length: > 0 } secret)
         {
@@ -85,8 +90,15 @@ internal static class S3Credentials
                 return (new LazyCredentials(() => new GenericContainerCredentials()), "container credentials (ECS / EKS Pod Identity)");
             }
 
+            if (ip.Retries is not null || ip.OpenTimeout is not null || ip.ReadTimeout is not null)
+            {
+                // The SDK's provider cannot take these settings (see ImdsCredentials): Tailship's client honours them.
+                var endpoint = InstanceMetadataEndpoint(ip, env);
+                return (new ImdsCredentials(endpoint, ip, logger, time), $"instance_profile_credentials ({endpoint})");
+            }
+
             ConfigureInstanceMetadata(ip);
-            return (new RetryingCredentials(new LazyCredentials(() => new InstanceProfileAWSCredentials()), ip.Retries ?? 0), "instance_profile_credentials");
+            return (new LazyCredentials(() => new InstanceProfileAWSCredentials()), "instance_profile_credentials");
         }
 
         if (s.SharedCredentials is { } shared)
@@ -96,6 +108,26 @@ internal static class S3Credentials
         }
 
         return (new DefaultChainCredentials(), "the SDK's default chain");
+    }
+
+    /// <summary>
+    /// The metadata service for <see cref="ImdsCredentials"/>: <c>ip_address</c>/<c>port</c> when given, else the SDK's
+    /// variable <c>AWS_EC2_METADATA_SERVICE_ENDPOINT</c>, else 169.254.169.254:80.
+    /// </summary>
+    internal static Uri InstanceMetadataEndpoint(S3InstanceProfileSettings ip, Func<string, string?> env)
+    {
+        if (ip.IpAddress is null && ip.Port is null && env("AWS_EC2_METADATA_SERVICE_ENDPOINT") is { Length: > 0 } configured)
+        {
+            return new Uri(configured.EndsWith('/') ? configured : configured + "/");
+        }
+
+        var host = ip.IpAddress ?? "169.254.169.254";
+        if (host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('['))
+        {
+            host = $"[{host}]";
+        }
+
+        return new Uri($"http://{host}:{ip.Port ?? 80}/");
     }
 
     /// <summary>
@@ -164,27 +196,6 @@ internal static class S3Credentials
         {
             var credentials = await DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync().ConfigureAwait(false);
             return await credentials.GetCredentialsAsync().ConfigureAwait(false);
-        }
-    }
-
-    /// <summary><c>retries</c> of <c>&lt;instance_profile_credentials&gt;</c>: more attempts on top of the SDK's own.</summary>
-    private sealed class RetryingCredentials(AWSCredentials inner, int retries) : AWSCredentials
-    {
-        public override ImmutableCredentials GetCredentials() => GetCredentialsAsync().GetAwaiter().GetResult();
-
-        public override async Task<ImmutableCredentials> GetCredentialsAsync()
-        {
-            for (var attempt = 0; ; attempt++)
-            {
-                try
-                {
-                    return await inner.GetCredentialsAsync().ConfigureAwait(false);
-                }
-                catch (AmazonClientException) when (attempt < retries)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(200 << Math.Min(attempt, 5))).ConfigureAwait(false);
-                }
-            }
         }
     }
 }

@@ -87,9 +87,10 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
     public static S3Output Create(S3OutputOptions options, PluginContext ctx, Func<string, string?> env)
     {
         var region = S3ClientFactory.ResolveRegion(options.Connection, env);
-        var (credentials, source) = S3Credentials.Create(options.Credentials, region, env);
+        var logger = ctx.CreateLogger("Tailship.Outputs.S3");
+        var (credentials, source) = S3Credentials.Create(options.Credentials, region, env, logger, ctx.Time);
         var client = S3ClientFactory.Create(options.Connection, credentials, env);
-        return new S3Output(options, CreateFormatter(options, ctx), client, source, ctx.CreateLogger("Tailship.Outputs.S3"), ctx.Time, ctx.Hostname, ctx.Metrics);
+        return new S3Output(options, CreateFormatter(options, ctx), client, source, logger, ctx.Time, ctx.Hostname, ctx.Metrics);
     }
 
     public void Format(string tag, EventTime time, Record record, IBufferWriter<byte> output) => _formatter.Format(tag, time, record, output);

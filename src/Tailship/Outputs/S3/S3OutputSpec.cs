@@ -112,11 +112,11 @@ internal static class S3OutputSpec
             {
                 Params =
                 [
-                    ParamSpec.Integer("retries", null, "Attempts after the first; default the SDK's."),
+                    ParamSpec.Integer("retries", null, "Attempts after the first, 1.2^n s apart. When this or a timeout is set, Tailship's own IMDS client is used (defaults 1 retry, 1 s, 1 s, as fluent-plugin-s3's Ruby SDK); else the AWS SDK's provider with its fixed settings."),
                     ParamSpec.String("ip_address", null, "Metadata service address; default 169.254.169.254 or AWS_EC2_METADATA_SERVICE_ENDPOINT."),
                     ParamSpec.Integer("port", null, "Metadata service port; default 80."),
-                    ParamSpec.Time("http_open_timeout", null, "Connect timeout; default the SDK's."),
-                    ParamSpec.Time("http_read_timeout", null, "Read timeout; default the SDK's."),
+                    ParamSpec.Time("http_open_timeout", null, "Time to connect to the metadata service (seconds); see retries for the default."),
+                    ParamSpec.Time("http_read_timeout", null, "Time to wait for each answer of the metadata service (seconds); see retries for the default."),
                 ],
             },
             new SectionSpec("shared_credentials", "Keys from the shared credentials file.")

@@ -41,6 +41,28 @@ internal static class S3OutputValidator
             Error("zstd_compression_level", $"zstd_compression_level must be 1 to 22, found {zstd}");
         }
 
+        if (c.GetSection("instance_profile_credentials") is { } ip)
+        {
+            void SectionError(string param, string message)
+            {
+                diagnostics.Add(new Diagnostic(DiagnosticSeverity.Error, ip.LocationOf(param), message, "instance_profile_credentials"));
+                ok = false;
+            }
+
+            if (ip.GetIntOrNull("retries") is < 0 and var retries)
+            {
+                SectionError("retries", $"retries must be 0 or more, found {retries}");
+            }
+
+            foreach (var name in (string[])["http_open_timeout", "http_read_timeout"])
+            {
+                if (ip.GetTimeOrNull(name) is { } timeout && timeout <= TimeSpan.Zero)
+                {
+                    SectionError(name, $"{name} must be more than 0, found {timeout.TotalSeconds} s");
+                }
+            }
+        }
+
         var storeAs = S3StoreAs.Create(c.GetRequiredString("store_as"), (int)gzip, (int)zstd, findTool, out var storeError);
         if (storeAs is null)
         {
