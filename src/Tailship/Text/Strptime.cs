@@ -20,11 +20,23 @@ internal sealed class Strptime
 
     private readonly Step[] _steps;
 
+    /// <summary>
+    /// Whether a result depends on the text and the zone alone: the format gives the year (or is an epoch), so
+    /// <c>now</c> fills nothing; and it has no fraction, so consecutive lines of a busy log repeat the same text for a
+    /// whole second. Only then is the last result remembered.
+    /// </summary>
+    private readonly bool _cacheable;
+
+    /// <summary>The last text parsed and its result; an immutable entry swapped whole, so sharing across threads is safe.</summary>
+    private LastParse? _last;
+
     private Strptime(string format, Step[] steps, bool hasZone)
     {
         Format = format;
         _steps = steps;
         HasZone = hasZone;
+        _cacheable = Array.Exists(steps, s => s.Op is Op.Year or Op.Year2 or Op.Century or Op.EpochSeconds or Op.EpochMillis)
+            && !Array.Exists(steps, s => s.Op is Op.Fraction);
     }
 
     private enum Op : byte
@@ -78,6 +90,29 @@ internal sealed class Strptime
     /// <paramref name="now"/> fills the leading fields the format lacks.
     /// </summary>
     public bool TryParse(ReadOnlySpan<byte> input, TimeZoneSpec defaultZone, EventTime now, out EventTime time)
+    {
+        if (!_cacheable)
+        {
+            return TryParseText(input, defaultZone, now, out time);
+        }
+
+        var last = Volatile.Read(ref _last);
+        if (last is not null && ReferenceEquals(last.Zone, defaultZone) && input.SequenceEqual(last.Text))
+        {
+            time = last.Time;
+            return true;
+        }
+
+        if (!TryParseText(input, defaultZone, now, out time))
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _last, new LastParse(input.ToArray(), defaultZone, time));
+        return true;
+    }
+
+    private bool TryParseText(ReadOnlySpan<byte> input, TimeZoneSpec defaultZone, EventTime now, out EventTime time)
     {
         time = default;
         var f = default(Fields);
@@ -815,4 +850,6 @@ internal sealed class Strptime
         public bool EpochIsMillis;
         public bool HasEpoch;
     }
+
+    private sealed record LastParse(byte[] Text, TimeZoneSpec Zone, EventTime Time);
 }

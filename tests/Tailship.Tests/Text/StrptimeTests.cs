@@ -148,4 +148,29 @@ public sealed class StrptimeTests
         Assert.Equal("2024-10-27T00:30:00.000000000Z", Parse("%Y-%m-%d %H:%M", "2024-10-27 02:30", berlin));
         Assert.Equal("2024-07-01T10:00:00.000000000Z", Parse("%Y-%m-%d %H:%M", "2024-07-01 12:00", berlin));
     }
+
+    [Fact]
+    public void RepeatedText_SameResult_PerZone()
+    {
+        var parser = Strptime.Create("%d/%b/%Y:%H:%M:%S");
+        var text = "28/Feb/2013:12:00:00"u8;
+        Assert.True(parser.TryParse(text, TimeZoneSpec.Utc, Now, out var utc1));
+        Assert.True(parser.TryParse(text, TimeZoneSpec.Utc, Now, out var utc2));
+        Assert.True(parser.TryParse(text, Tokyo, Now, out var inTokyo));
+        Assert.True(parser.TryParse("28/Feb/2013:12:00:01"u8, Tokyo, Now, out var nextSecond));
+        Assert.Equal(utc1, utc2);
+        Assert.Equal(utc1.Seconds - (9 * 3600), inTokyo.Seconds);
+        Assert.Equal(inTokyo.Seconds + 1, nextSecond.Seconds);
+        Assert.False(parser.TryParse("28/Feb/2013:12:00:0x"u8, Tokyo, Now, out _));
+    }
+
+    [Fact]
+    public void RepeatedTextWithoutYear_FollowsNow()
+    {
+        // Without a year the result depends on the current time, so nothing is remembered between calls.
+        var parser = Strptime.Create("%b %d %H:%M:%S");
+        Assert.True(parser.TryParse("Feb 28 12:00:00"u8, TimeZoneSpec.Utc, Now, out var thisYear));
+        Assert.True(parser.TryParse("Feb 28 12:00:00"u8, TimeZoneSpec.Utc, EventTime.FromSeconds(Now.Seconds - (400L * 86400)), out var lastYear));
+        Assert.NotEqual(thisYear, lastYear);
+    }
 }

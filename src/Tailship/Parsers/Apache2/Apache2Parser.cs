@@ -23,33 +23,26 @@ internal sealed class Apache2Parser : IParser
         validate: (cfg, diags) => ParserCommon.Read(cfg, diags, forcedTimeFormat: TimeFormat) is { } core ? new Apache2ParserOptions(core) : null,
         build: (options, _) => new Apache2Parser(options.Core));
 
-    private static readonly ByteMatcher Matcher = CreateMatcher();
-
     private readonly ParserCore _core;
-    private readonly int _host = Matcher.IndexOf("host");
-    private readonly int _user = Matcher.IndexOf("user");
-    private readonly int _time = Matcher.IndexOf("time");
-    private readonly int _method = Matcher.IndexOf("method");
-    private readonly int _path = Matcher.IndexOf("path");
-    private readonly int _code = Matcher.IndexOf("code");
-    private readonly int _size = Matcher.IndexOf("size");
-    private readonly int _referer = Matcher.IndexOf("referer");
-    private readonly int _agent = Matcher.IndexOf("agent");
 
     public Apache2Parser(ParserCore core)
     {
         _core = core;
     }
 
+    /// <summary>The build-time regex, for the lines <see cref="Apache2Scanner"/> declines.</summary>
+    internal static ByteMatcher Matcher => BuiltinRegexes.Matcher(Expression);
+
     public bool Parse(ReadOnlySpan<byte> text, EventTime readTime, Action<EventTime, Record> emit)
     {
-        Span<(int Start, int Length)> groups = stackalloc (int, int)[Matcher.GroupNames.Count];
-        if (!Matcher.TryMatch(text, groups))
+        // The scanner and the regex fill the groups in the same (pattern) order; a test checks it.
+        Span<(int Start, int Length)> groups = stackalloc (int, int)[Apache2Scanner.GroupNames.Length];
+        if (!Apache2Scanner.TryScan(text, groups) && !Matcher.TryMatch(text, groups))
         {
             return false;
         }
 
-        var (ts, tl) = groups[_time];
+        var (ts, tl) = groups[Apache2Scanner.Time];
         if (!_core.Time.TryParse(text.Slice(ts, tl), readTime, out var time))
         {
             return false;
@@ -57,21 +50,21 @@ internal sealed class Apache2Parser : IParser
 
         var line = text.ToArray();
         var record = new Record(9);
-        record.Append("host", DashIsNull(line, groups[_host]));
-        record.Append("user", DashIsNull(line, groups[_user]));
-        record.Append("method", Field(line, groups[_method]));
-        record.Append("path", Field(line, groups[_path]));
-        var code = groups[_code].Start < 0 ? 0 : RubyNumbers.ToI(text.Slice(groups[_code].Start, groups[_code].Length));
+        record.Append("host", DashIsNull(line, groups[Apache2Scanner.Host]));
+        record.Append("user", DashIsNull(line, groups[Apache2Scanner.User]));
+        record.Append("method", Field(line, groups[Apache2Scanner.Method]));
+        record.Append("path", Field(line, groups[Apache2Scanner.Path]));
+        var code = groups[Apache2Scanner.Code].Start < 0 ? 0 : RubyNumbers.ToI(text.Slice(groups[Apache2Scanner.Code].Start, groups[Apache2Scanner.Code].Length));
         record.Append("code", code == 0 ? RecordValue.Null : RecordValue.From(code));
-        var size = groups[_size];
+        var size = groups[Apache2Scanner.Size];
         record.Append("size", size.Start < 0 || text.Slice(size.Start, size.Length).SequenceEqual("-"u8)
             ? RecordValue.Null
             : RecordValue.From(RubyNumbers.ToI(text.Slice(size.Start, size.Length))));
-        record.Append("referer", DashIsNull(line, groups[_referer]));
-        record.Append("agent", DashIsNull(line, groups[_agent]));
+        record.Append("referer", DashIsNull(line, groups[Apache2Scanner.Referer]));
+        record.Append("agent", DashIsNull(line, groups[Apache2Scanner.Agent]));
         if (_core.KeepTimeKey)
         {
-            record.Append("time", Field(line, groups[_time]));
+            record.Append("time", Field(line, groups[Apache2Scanner.Time]));
         }
 
         emit(time, record);
@@ -83,9 +76,4 @@ internal sealed class Apache2Parser : IParser
 
     private static RecordValue DashIsNull(byte[] line, (int Start, int Length) g) =>
         g.Start < 0 || (g.Length == 1 && line[g.Start] == '-') ? RecordValue.Null : RecordValue.FromUtf8(line, g.Start, g.Length);
-
-    private static ByteMatcher CreateMatcher() =>
-        RubyRegex.TryParseLiteral(Expression, out var regex, out var error)
-            ? new ByteMatcher(regex!)
-            : throw new InvalidOperationException(error);
 }
