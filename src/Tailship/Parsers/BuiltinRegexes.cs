@@ -12,8 +12,8 @@ namespace Tailship.Parsers;
 /// regex source generator. Under Native AOT a <see cref="Regex"/> built at run time is always interpreted
 /// (<see cref="RegexOptions.Compiled"/> is ignored); these are not. Each pattern string below is the .NET translation
 /// that <see cref="RubyRegex"/> makes of Fluentd's Ruby literal, and a unit test asserts they are equal (pattern and
-/// options), so the two cannot drift apart. A user-written expression stays on the run-time <see cref="Regex"/>, unless
-/// it is one of these literals verbatim.
+/// options), so the two cannot drift apart. apache2 and nginx also get a <see cref="CombinedLogScanner"/> in front of the
+/// regex. A user-written expression stays on the run-time <see cref="Regex"/>, unless it is one of these literals verbatim.
 /// </summary>
 internal static partial class BuiltinRegexes
 {
@@ -74,7 +74,13 @@ internal static partial class BuiltinRegexes
         var matchers = new Dictionary<string, ByteMatcher>(StringComparer.Ordinal);
         foreach (var (literal, regex) in All)
         {
-            matchers[literal] = new ByteMatcher(regex);
+            var scanner = literal switch
+            {
+                Apache2Parser.Expression => CombinedLogScanner.Apache2,
+                NginxParser.Expression => CombinedLogScanner.Nginx,
+                _ => null,
+            };
+            matchers[literal] = new ByteMatcher(regex, scanner);
         }
 
         return matchers;

@@ -30,19 +30,30 @@ internal sealed class Apache2Parser : IParser
         _core = core;
     }
 
-    /// <summary>The build-time regex, for the lines <see cref="Apache2Scanner"/> declines.</summary>
-    internal static ByteMatcher Matcher => BuiltinRegexes.Matcher(Expression);
+    // Fluentd's groups, in pattern order (the scanner's and the regex's order).
+    private const int Host = 0;
+    private const int User = 1;
+    private const int Time = 2;
+    private const int Method = 3;
+    private const int Path = 4;
+    private const int Code = 5;
+    private const int Size = 6;
+    private const int Referer = 7;
+    private const int Agent = 8;
+
+    /// <summary>The scanner and, for the lines it declines, the build-time regex.</summary>
+    internal static ByteMatcher Matcher { get; } = BuiltinRegexes.Matcher(Expression);
 
     public bool Parse(ReadOnlySpan<byte> text, EventTime readTime, Action<EventTime, Record> emit)
     {
-        // The scanner and the regex fill the groups in the same (pattern) order; a test checks it.
-        Span<(int Start, int Length)> groups = stackalloc (int, int)[Apache2Scanner.GroupNames.Length];
-        if (!Apache2Scanner.TryScan(text, groups) && !Matcher.TryMatch(text, groups))
+        // The matcher tries its scanner first, then the build-time regex.
+        Span<(int Start, int Length)> groups = stackalloc (int, int)[9];
+        if (!Matcher.TryMatch(text, groups))
         {
             return false;
         }
 
-        var (ts, tl) = groups[Apache2Scanner.Time];
+        var (ts, tl) = groups[Time];
         if (!_core.Time.TryParse(text.Slice(ts, tl), readTime, out var time))
         {
             return false;
@@ -50,21 +61,21 @@ internal sealed class Apache2Parser : IParser
 
         var line = text.ToArray();
         var record = new Record(9);
-        record.Append("host", DashIsNull(line, groups[Apache2Scanner.Host]));
-        record.Append("user", DashIsNull(line, groups[Apache2Scanner.User]));
-        record.Append("method", Field(line, groups[Apache2Scanner.Method]));
-        record.Append("path", Field(line, groups[Apache2Scanner.Path]));
-        var code = groups[Apache2Scanner.Code].Start < 0 ? 0 : RubyNumbers.ToI(text.Slice(groups[Apache2Scanner.Code].Start, groups[Apache2Scanner.Code].Length));
+        record.Append("host", DashIsNull(line, groups[Host]));
+        record.Append("user", DashIsNull(line, groups[User]));
+        record.Append("method", Field(line, groups[Method]));
+        record.Append("path", Field(line, groups[Path]));
+        var code = groups[Code].Start < 0 ? 0 : RubyNumbers.ToI(text.Slice(groups[Code].Start, groups[Code].Length));
         record.Append("code", code == 0 ? RecordValue.Null : RecordValue.From(code));
-        var size = groups[Apache2Scanner.Size];
+        var size = groups[Size];
         record.Append("size", size.Start < 0 || text.Slice(size.Start, size.Length).SequenceEqual("-"u8)
             ? RecordValue.Null
             : RecordValue.From(RubyNumbers.ToI(text.Slice(size.Start, size.Length))));
-        record.Append("referer", DashIsNull(line, groups[Apache2Scanner.Referer]));
-        record.Append("agent", DashIsNull(line, groups[Apache2Scanner.Agent]));
+        record.Append("referer", DashIsNull(line, groups[Referer]));
+        record.Append("agent", DashIsNull(line, groups[Agent]));
         if (_core.KeepTimeKey)
         {
-            record.Append("time", Field(line, groups[Apache2Scanner.Time]));
+            record.Append("time", Field(line, groups[Time]));
         }
 
         emit(time, record);

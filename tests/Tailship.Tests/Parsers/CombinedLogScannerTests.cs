@@ -1,17 +1,19 @@
 using System.Text;
 using Tailship.Parsers;
 using Tailship.Parsers.Apache2;
+using Tailship.Parsers.Nginx;
 
 namespace Tailship.Tests.Parsers;
 
-public sealed class Apache2ScannerTests
+public sealed class CombinedLogScannerTests
 {
     private const string Line = "192.168.0.1 - bob [28/Feb/2013:12:00:00 +0900] \"GET /index.html HTTP/1.1\" 200 777 \"-\" \"Opera/12.0\"";
 
     [Fact]
     public void GroupOrder_IsTheRegexGroupOrder()
     {
-        Assert.Equal(Apache2Scanner.GroupNames, Apache2Parser.Matcher.GroupNames);
+        Assert.Equal(CombinedLogScanner.Apache2.GroupNames, Runtime(Apache2Parser.Expression).GroupNames);
+        Assert.Equal(CombinedLogScanner.Nginx.GroupNames, Runtime(NginxParser.Expression).GroupNames);
     }
 
     [Theory]
@@ -21,56 +23,87 @@ public sealed class Apache2ScannerTests
     [InlineData("h i u [t] \"GET \" 200 777")]
     [InlineData("h i u [t] \"GET /ünï\" 200 ")]
     [InlineData(" - - [] \"M p\" 1 2")]
+    [InlineData("h i u [t] \"GET /a\\b HTTP/1.1\" 200 777 \"r\\\" \"a\"")] // nginx only: backslashes are plain bytes
+    [InlineData("h i u [t] \"GET / HTTP/1.1\" 200 777 \"r\" \"a\"  10.0.0.1,10.0.0.2")] // nginx only: http_x_forwarded_for
     public void WellFormedLine_ScannedLikeTheRegex(string text)
     {
         var line = Encoding.UTF8.GetBytes(text);
-        var expected = new (int, int)[9];
-        var actual = new (int, int)[9];
-        Assert.True(Runtime().TryMatch(line, expected));
-        Assert.True(Apache2Scanner.TryScan(line, actual));
-        Assert.Equal(expected, actual);
+        var scanned = 0;
+        foreach (var (scanner, literal) in Scanners())
+        {
+            var expected = new (int, int)[scanner.GroupNames.Count];
+            var actual = new (int, int)[scanner.GroupNames.Count];
+            var matched = Runtime(literal).TryMatch(line, expected);
+            if (scanner.TryScan(line, actual))
+            {
+                scanned++;
+                Assert.True(matched);
+                Assert.Equal(expected, actual);
+            }
+        }
+
+        Assert.True(scanned > 0, "no scanner took the line");
     }
 
     [Theory]
     [InlineData("h i u [t] \"GET\" 200 777")] // no space in the request: the regex may backtrack
-    [InlineData("h i u [t] \"GET /a\\\"b HTTP/1.1\" 200 777")] // a backslash
+    [InlineData("h i u [t] \"GET /a\\\"b HTTP/1.1\" 200 777")] // an escaped quote
     [InlineData("h i u [t] \"GET /\tx\" 200 777")] // a TAB
-    [InlineData("h i u [t] \"GET / HTTP/1.1\" 200 777 \"r\" \"a\" extra")]
+    [InlineData("h i u [t] \"GET / HTTP/1.1\" 200 777 \"r\" \"a\" ex tra")]
     [InlineData("h i u [t] \"GET / HTTP/1.1\" 200 777 \"r\" \"a \"q\" b\"")]
+    [InlineData("h i u [t] \"GET / HTTP/1.1\" 200 777\nh i u [t] \"GET / HTTP/1.1\" 200 777")]
     public void LineTheScannerCannotDecide_IsDeclined(string text)
     {
-        Assert.False(Apache2Scanner.TryScan(Encoding.UTF8.GetBytes(text), new (int, int)[9]));
+        foreach (var (scanner, _) in Scanners())
+        {
+            Assert.False(scanner.TryScan(Encoding.UTF8.GetBytes(text), new (int, int)[scanner.GroupNames.Count]));
+        }
     }
 
     [Fact]
-    public void GeneratedLines_ScannerAgreesWithRegex_ParserOutputUnchanged()
+    public void GeneratedLines_ScannerAgreesWithRegex()
     {
-        var regex = Runtime();
+        var lines = GeneratedLogLines.Create(40_000, seed: 3);
+        foreach (var (scanner, literal) in Scanners())
+        {
+            var regex = Runtime(literal);
+            var expected = new (int, int)[scanner.GroupNames.Count];
+            var actual = new (int, int)[scanner.GroupNames.Count];
+            int scanned = 0, declinedButMatched = 0;
+            foreach (var line in lines)
+            {
+                var matched = regex.TryMatch(line, expected);
+                if (scanner.TryScan(line, actual))
+                {
+                    scanned++;
+                    Assert.True(matched, "scanned, but the regex does not match: " + Encoding.Latin1.GetString(line));
+                    Assert.True(expected.AsSpan().SequenceEqual(actual), "groups differ: " + Encoding.Latin1.GetString(line));
+                }
+                else if (matched)
+                {
+                    declinedButMatched++;
+                }
+            }
+
+            // The corpus must exercise both paths.
+            Assert.True(scanned > 1000, $"only {scanned} lines scanned");
+            Assert.True(declinedButMatched > 100, $"only {declinedButMatched} declined lines matched the regex");
+        }
+    }
+
+    [Fact]
+    public void GeneratedLines_Apache2ParserOutputUnchanged()
+    {
+        var regex = Runtime(Apache2Parser.Expression);
         var parser = ParserHarness.Create("@type apache2");
-        var expected = new (int, int)[9];
-        var actual = new (int, int)[9];
-        int scanned = 0, declinedButMatched = 0;
         foreach (var line in GeneratedLogLines.Create(40_000, seed: 3))
         {
-            var matched = regex.TryMatch(line, expected);
-            if (Apache2Scanner.TryScan(line, actual))
-            {
-                scanned++;
-                Assert.True(matched, "scanned, but the regex does not match: " + Encoding.Latin1.GetString(line));
-                Assert.True(expected.AsSpan().SequenceEqual(actual), "groups differ: " + Encoding.Latin1.GetString(line));
-            }
-            else if (matched)
-            {
-                declinedButMatched++;
-            }
-
             Assert.Equal(Reference(regex, line), ParserHarness.Run(parser, line));
         }
-
-        // The corpus must exercise both paths.
-        Assert.True(scanned > 1000, $"only {scanned} lines scanned");
-        Assert.True(declinedButMatched > 100, $"only {declinedButMatched} declined lines matched the regex");
     }
+
+    private static (CombinedLogScanner Scanner, string Literal)[] Scanners() =>
+        [(CombinedLogScanner.Apache2, Apache2Parser.Expression), (CombinedLogScanner.Nginx, NginxParser.Expression)];
 
     [Fact]
     public void SameSecondTwice_SameTime()
@@ -82,9 +115,9 @@ public sealed class Apache2ScannerTests
         Assert.StartsWith("{\"time\":\"2013-02-28T03:00:00.000000000Z\"", first[0], StringComparison.Ordinal);
     }
 
-    private static ByteMatcher Runtime()
+    private static ByteMatcher Runtime(string literal)
     {
-        Assert.True(RubyRegex.TryParseLiteral(Apache2Parser.Expression, out var regex, out var error), error);
+        Assert.True(RubyRegex.TryParseLiteral(literal, out var regex, out var error), error);
         return new ByteMatcher(regex!);
     }
 
