@@ -8,17 +8,21 @@ namespace Tailship.Parsers;
 /// Runs a regex (compiled by <see cref="RubyRegex"/>) over UTF-8 bytes and turns its named groups into record fields
 /// that point into one copy of the line, so invalid UTF-8 survives untouched. The subject string is the bytes as
 /// Latin-1, one char per byte, which makes char offsets byte offsets. Group names are read once, in pattern order.
-/// A match that runs past the parser's <c>timeout</c> counts as no match (Fluentd also gives up on the line).
+/// A match that runs past the parser's <c>timeout</c> counts as no match (Fluentd also gives up on the line). A built-in
+/// pattern may come with a <see cref="CombinedLogScanner"/> that reads the usual lines without the regex and gives the
+/// same groups; the regex reads the lines it declines.
 /// </summary>
 internal sealed class ByteMatcher
 {
     private readonly Regex _regex;
     private readonly int[] _groupNumbers;
     private readonly string[] _groupNames;
+    private readonly CombinedLogScanner? _scanner;
 
-    public ByteMatcher(Regex regex)
+    public ByteMatcher(Regex regex, CombinedLogScanner? scanner = null)
     {
         _regex = regex;
+        _scanner = scanner;
         var names = new List<string>();
         var numbers = new List<int>();
         foreach (var number in regex.GetGroupNumbers())
@@ -35,6 +39,10 @@ internal sealed class ByteMatcher
 
         _groupNames = [.. names];
         _groupNumbers = [.. numbers];
+        if (scanner is not null && !scanner.GroupNames.SequenceEqual(_groupNames))
+        {
+            throw new ArgumentException("the scanner's groups are not the regex's", nameof(scanner));
+        }
     }
 
     public Regex Regex => _regex;
@@ -48,6 +56,11 @@ internal sealed class ByteMatcher
 
     public bool IsMatch(ReadOnlySpan<byte> text)
     {
+        if (_scanner is not null && _scanner.TryScan(text, stackalloc (int, int)[_groupNames.Length]))
+        {
+            return true;
+        }
+
         // Short lines are widened on the stack; the regex needs chars.
         if (text.Length <= 512)
         {
@@ -72,6 +85,23 @@ internal sealed class ByteMatcher
     /// </summary>
     public bool TryMatch(byte[] line, int length, Record record)
     {
+        if (_scanner is not null)
+        {
+            Span<(int Start, int Length)> groups = stackalloc (int, int)[_groupNames.Length];
+            if (_scanner.TryScan(line.AsSpan(0, length), groups))
+            {
+                for (var i = 0; i < groups.Length; i++)
+                {
+                    if (groups[i].Start >= 0)
+                    {
+                        record.Set(_groupNames[i], RecordValue.FromUtf8(line, groups[i].Start, groups[i].Length));
+                    }
+                }
+
+                return true;
+            }
+        }
+
         var match = Run(ToSubject(line.AsSpan(0, length)));
         if (match is null)
         {
@@ -93,6 +123,11 @@ internal sealed class ByteMatcher
     /// <summary>Matches and reports each named group's byte range (start, length), or (-1, 0) when it did not take part.</summary>
     public bool TryMatch(ReadOnlySpan<byte> line, Span<(int Start, int Length)> groups)
     {
+        if (_scanner is not null && groups.Length >= _groupNames.Length && _scanner.TryScan(line, groups))
+        {
+            return true;
+        }
+
         var match = Run(ToSubject(line));
         if (match is null)
         {

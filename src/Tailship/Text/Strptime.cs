@@ -20,11 +20,32 @@ internal sealed class Strptime
 
     private readonly Step[] _steps;
 
+    /// <summary>
+    /// Whether a result depends on the text and the zone alone: the format gives the year (or is an epoch), so
+    /// <c>now</c> fills nothing; and it has no fraction, so consecutive lines of a busy log repeat the same text for a
+    /// whole second. Only then is the last result remembered.
+    /// </summary>
+    private readonly bool _cacheable;
+
+    /// <summary>
+    /// The format has exactly one <c>%S</c>: a text that differs from the remembered one only in those digits is the
+    /// remembered time plus the difference in seconds. Within one minute (all other bytes equal) that is exact when
+    /// the offset is fixed (read from the text, or a fixed default zone): the time is then linear in the seconds.
+    /// </summary>
+    private readonly bool _secondsShift;
+
+    /// <summary>The last text parsed and its result; an immutable entry swapped whole, so sharing across threads is safe.</summary>
+    private LastParse? _last;
+
     private Strptime(string format, Step[] steps, bool hasZone)
     {
         Format = format;
         _steps = steps;
         HasZone = hasZone;
+        _cacheable = Array.Exists(steps, s => s.Op is Op.Year or Op.Year2 or Op.Century or Op.EpochSeconds or Op.EpochMillis)
+            && !Array.Exists(steps, s => s.Op is Op.Fraction);
+        _secondsShift = _cacheable && steps.Count(s => s.Op == Op.Second) == 1
+            && !Array.Exists(steps, s => s.Op is Op.EpochSeconds or Op.EpochMillis);
     }
 
     private enum Op : byte
@@ -79,8 +100,78 @@ internal sealed class Strptime
     /// </summary>
     public bool TryParse(ReadOnlySpan<byte> input, TimeZoneSpec defaultZone, EventTime now, out EventTime time)
     {
+        if (!_cacheable)
+        {
+            return TryParseText(input, defaultZone, now, out time);
+        }
+
+        var last = Volatile.Read(ref _last);
+        if (last is not null && ReferenceEquals(last.Zone, defaultZone) && input.Length == last.Text.Length)
+        {
+            if (input.SequenceEqual(last.Text))
+            {
+                time = last.Time;
+                return true;
+            }
+
+            if (_secondsShift && TryShiftSeconds(input, last, out time))
+            {
+                return true;
+            }
+        }
+
+        if (!TryParseText(input, defaultZone, now, out time, out var f))
+        {
+            return false;
+        }
+
+        // A shift needs a fixed offset: a named zone without an offset in the text may (in old local mean times)
+        // change its offset within a minute. Second -1 turns the shift off for this entry.
+        var second = f.HasOffset || defaultZone.IsFixed ? f.Second ?? -1 : -1;
+        Volatile.Write(ref _last, new LastParse(input.ToArray(), defaultZone, time, f.SecondStart, f.SecondLength, second));
+        return true;
+    }
+
+    /// <summary>The remembered time moved by the seconds, when <paramref name="input"/> differs from its text only there.</summary>
+    private static bool TryShiftSeconds(ReadOnlySpan<byte> input, LastParse last, out EventTime time)
+    {
         time = default;
-        var f = default(Fields);
+        var (start, length) = (last.SecondStart, last.SecondLength);
+        if (last.Second is < 0 or > 59 || length <= 0
+            || !input[..start].SequenceEqual(last.Text.AsSpan(0, start))
+            || !input[(start + length)..].SequenceEqual(last.Text.AsSpan(start + length)))
+        {
+            return false;
+        }
+
+        var second = 0;
+        foreach (var b in input.Slice(start, length))
+        {
+            if (!IsDigit(b))
+            {
+                return false;
+            }
+
+            second = (second * 10) + (b - '0');
+        }
+
+        // 60 (a leap second) is left to the full parse.
+        if (second > 59)
+        {
+            return false;
+        }
+
+        time = new EventTime(last.Time.UnixNanoseconds + ((second - last.Second) * 1_000_000_000L));
+        return true;
+    }
+
+    private bool TryParseText(ReadOnlySpan<byte> input, TimeZoneSpec defaultZone, EventTime now, out EventTime time) =>
+        TryParseText(input, defaultZone, now, out time, out _);
+
+    private bool TryParseText(ReadOnlySpan<byte> input, TimeZoneSpec defaultZone, EventTime now, out EventTime time, out Fields f)
+    {
+        time = default;
+        f = default(Fields);
         var pos = 0;
         for (var k = 0; k < _steps.Length; k++)
         {
@@ -168,7 +259,10 @@ internal sealed class Strptime
             case Op.Minute:
                 return ReadRange(s, ref pos, 2, false, 0, 59, out f.Minute);
             case Op.Second:
-                return ReadRange(s, ref pos, 2, false, 0, 60, out f.Second);
+                f.SecondStart = pos;
+                var secondOk = ReadRange(s, ref pos, 2, false, 0, 60, out f.Second);
+                f.SecondLength = pos - f.SecondStart;
+                return secondOk;
             case Op.Fraction:
                 {
                     var start = pos;
@@ -809,10 +903,14 @@ internal sealed class Strptime
         public long Nanos;
         public bool HasNanos;
         public int Offset;
+        public int SecondStart;
+        public int SecondLength;
         public bool HasOffset;
         public int Meridian;
         public long Epoch;
         public bool EpochIsMillis;
         public bool HasEpoch;
     }
+
+    private sealed record LastParse(byte[] Text, TimeZoneSpec Zone, EventTime Time, int SecondStart, int SecondLength, int Second);
 }

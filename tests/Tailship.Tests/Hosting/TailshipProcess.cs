@@ -9,15 +9,22 @@ internal sealed class TailshipProcess : IDisposable
     private readonly ObservedText _stdout = new();
     private readonly ObservedText _stderr = new();
 
-    private TailshipProcess(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
+    private TailshipProcess(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment, IReadOnlyList<string>? launcher = null, string? executable = null, string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo(fileName)
+        executable ??= RepoPaths.TailshipExecutable;
+        launcher ??= [];
+        var start = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : executable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in args)
+        if (workingDirectory is not null)
+        {
+            start.WorkingDirectory = workingDirectory;
+        }
+
+        foreach (var arg in launcher.Skip(1).Concat(launcher.Count > 0 ? [executable] : []).Concat(args))
         {
             start.ArgumentList.Add(arg);
         }
@@ -45,14 +52,26 @@ internal sealed class TailshipProcess : IDisposable
     public string Stderr => _stderr.Text;
 
     public static TailshipProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null) =>
-        new(RepoPaths.TailshipExecutable, args, environment);
+        new(args, environment);
 
     /// <summary>
     /// Runs <paramref name="fileName"/> instead of the built executable: another build of tailship, or a wrapper that
     /// ends by exec'ing one (so that <see cref="Id"/> and the signals reach tailship itself).
     /// </summary>
     public static TailshipProcess StartCommand(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null) =>
-        new(fileName, args, environment);
+        new(args, environment, executable: fileName);
+
+    /// <summary>
+    /// Starts <paramref name="executable"/> (a copy of the built one, say) through <paramref name="launcher"/>, a command
+    /// and its arguments that run the rest (<c>setpriv --reuid=...</c>); directly when the launcher is empty.
+    /// </summary>
+    public static TailshipProcess StartVia(
+        IReadOnlyList<string> launcher,
+        string executable,
+        IEnumerable<string> args,
+        IReadOnlyDictionary<string, string>? environment = null,
+        string? workingDirectory = null) =>
+        new(args, environment, launcher, executable, workingDirectory);
 
     /// <summary>Runs to completion and returns the exit code; a minute is far more than any of these take.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
@@ -72,6 +91,34 @@ internal sealed class TailshipProcess : IDisposable
         if (first != seen || !seen.IsCompletedSuccessfully)
         {
             throw new Xunit.Sdk.XunitException($"'{marker}' did not appear on stderr (exited: {_process.HasExited}):\n{Stderr}");
+        }
+    }
+
+    /// <summary>Completes when stderr so far satisfies <paramref name="condition"/> (polled every 50 ms), for output a marker cannot tell apart.</summary>
+    public async Task WaitUntilStderrAsync(Func<string, bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition(Stderr))
+        {
+            if (DateTime.UtcNow > deadline || _process.HasExited)
+            {
+                throw new Xunit.Sdk.XunitException($"the awaited output did not appear on stderr (exited: {_process.HasExited}):\n{Stderr}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Completes when stdout holds <paramref name="marker"/>; fails if the process exits first.</summary>
+    public async Task WaitForStdoutAsync(string marker, TimeSpan timeout)
+    {
+        var seen = _stdout.WaitForAsync(marker);
+        using var cts = new CancellationTokenSource(timeout);
+        var exited = _process.WaitForExitAsync(cts.Token);
+        var first = await Task.WhenAny(seen, exited);
+        if (first != seen || !seen.IsCompletedSuccessfully)
+        {
+            throw new Xunit.Sdk.XunitException($"'{marker}' did not appear on stdout (exited: {_process.HasExited}):\n{Stdout}\nstderr:\n{Stderr}");
         }
     }
 

@@ -148,4 +148,75 @@ public sealed class StrptimeTests
         Assert.Equal("2024-10-27T00:30:00.000000000Z", Parse("%Y-%m-%d %H:%M", "2024-10-27 02:30", berlin));
         Assert.Equal("2024-07-01T10:00:00.000000000Z", Parse("%Y-%m-%d %H:%M", "2024-07-01 12:00", berlin));
     }
+
+    [Fact]
+    public void RepeatedText_SameResult_PerZone()
+    {
+        var parser = Strptime.Create("%d/%b/%Y:%H:%M:%S");
+        var text = "28/Feb/2013:12:00:00"u8;
+        Assert.True(parser.TryParse(text, TimeZoneSpec.Utc, Now, out var utc1));
+        Assert.True(parser.TryParse(text, TimeZoneSpec.Utc, Now, out var utc2));
+        Assert.True(parser.TryParse(text, Tokyo, Now, out var inTokyo));
+        Assert.True(parser.TryParse("28/Feb/2013:12:00:01"u8, Tokyo, Now, out var nextSecond));
+        Assert.Equal(utc1, utc2);
+        Assert.Equal(utc1.Seconds - (9 * 3600), inTokyo.Seconds);
+        Assert.Equal(inTokyo.Seconds + 1, nextSecond.Seconds);
+        Assert.False(parser.TryParse("28/Feb/2013:12:00:0x"u8, Tokyo, Now, out _));
+    }
+
+    [Fact]
+    public void RepeatedTextWithoutYear_FollowsNow()
+    {
+        // Without a year the result depends on the current time, so nothing is remembered between calls.
+        var parser = Strptime.Create("%b %d %H:%M:%S");
+        Assert.True(parser.TryParse("Feb 28 12:00:00"u8, TimeZoneSpec.Utc, Now, out var thisYear));
+        Assert.True(parser.TryParse("Feb 28 12:00:00"u8, TimeZoneSpec.Utc, EventTime.FromSeconds(Now.Seconds - (400L * 86400)), out var lastYear));
+        Assert.NotEqual(thisYear, lastYear);
+    }
+
+    [Theory]
+    [InlineData("%d/%b/%Y:%H:%M:%S %z", null)]
+    [InlineData("%d/%b/%Y:%H:%M:%S", "UTC")]
+    [InlineData("%d/%b/%Y:%H:%M:%S", "America/New_York")]
+    [InlineData("%Y-%m-%d %H:%M:%S", "Europe/Amsterdam")]
+    [InlineData("%Y-%m-%dT%H:%M:%S%z", null)]
+    public void RememberedLastText_GivesWhatAFreshParseGives(string format, string? zoneName)
+    {
+        // Consecutive texts as a log has them (same second, next second, next minute, a DST night), and junk.
+        var zone = TimeZoneSpec.Utc;
+        if (zoneName is not null)
+        {
+            Assert.True(TimeZones.TryParse(zoneName, out zone, out _));
+        }
+
+        var cached = Strptime.Create(format);
+        var random = new Random(5);
+        var instant = new DateTimeOffset(1937, 6, 30, 23, 58, 0, TimeSpan.Zero); // Amsterdam left its +00:19:32 here
+        for (var i = 0; i < 20_000; i++)
+        {
+            instant = instant.AddSeconds(random.Next(10) switch { 0 => 0, < 7 => 1, 7 => 61, 8 => 3599, _ => 86_400 * 30 });
+            var local = zone.IsUtc ? instant : instant.ToOffset(TimeSpan.FromSeconds(random.Next(3) == 0 ? 0 : 9 * 3600));
+            var text = Strftime(format, local);
+            if (random.Next(20) == 0)
+            {
+                text = text.Replace(text[random.Next(text.Length)], random.Next(2) == 0 ? '6' : 'x');
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(text);
+            var expectedOk = Strptime.Create(format).TryParse(bytes, zone, Now, out var expected);
+            Assert.Equal(expectedOk, cached.TryParse(bytes, zone, Now, out var actual));
+            Assert.True(expected == actual, $"{text}: {expected} != {actual}");
+        }
+    }
+
+    private static string Strftime(string format, DateTimeOffset t) =>
+        format
+            .Replace("%d", t.Day.ToString("D2", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("%b", t.ToString("MMM", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("%Y", t.Year.ToString("D4", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("%m", t.Month.ToString("D2", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("%H", t.Hour.ToString("D2", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("%M", t.Minute.ToString("D2", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("%S", t.Second.ToString("D2", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("%z", t.ToString("zzz", System.Globalization.CultureInfo.InvariantCulture).Replace(":", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
 }

@@ -23,33 +23,37 @@ internal sealed class Apache2Parser : IParser
         validate: (cfg, diags) => ParserCommon.Read(cfg, diags, forcedTimeFormat: TimeFormat) is { } core ? new Apache2ParserOptions(core) : null,
         build: (options, _) => new Apache2Parser(options.Core));
 
-    private static readonly ByteMatcher Matcher = CreateMatcher();
-
     private readonly ParserCore _core;
-    private readonly int _host = Matcher.IndexOf("host");
-    private readonly int _user = Matcher.IndexOf("user");
-    private readonly int _time = Matcher.IndexOf("time");
-    private readonly int _method = Matcher.IndexOf("method");
-    private readonly int _path = Matcher.IndexOf("path");
-    private readonly int _code = Matcher.IndexOf("code");
-    private readonly int _size = Matcher.IndexOf("size");
-    private readonly int _referer = Matcher.IndexOf("referer");
-    private readonly int _agent = Matcher.IndexOf("agent");
 
     public Apache2Parser(ParserCore core)
     {
         _core = core;
     }
 
+    // Fluentd's groups, in pattern order (the scanner's and the regex's order).
+    private const int Host = 0;
+    private const int User = 1;
+    private const int Time = 2;
+    private const int Method = 3;
+    private const int Path = 4;
+    private const int Code = 5;
+    private const int Size = 6;
+    private const int Referer = 7;
+    private const int Agent = 8;
+
+    /// <summary>The scanner and, for the lines it declines, the build-time regex.</summary>
+    internal static ByteMatcher Matcher { get; } = BuiltinRegexes.Matcher(Expression);
+
     public bool Parse(ReadOnlySpan<byte> text, EventTime readTime, Action<EventTime, Record> emit)
     {
-        Span<(int Start, int Length)> groups = stackalloc (int, int)[Matcher.GroupNames.Count];
+        // The matcher tries its scanner first, then the build-time regex.
+        Span<(int Start, int Length)> groups = stackalloc (int, int)[9];
         if (!Matcher.TryMatch(text, groups))
         {
             return false;
         }
 
-        var (ts, tl) = groups[_time];
+        var (ts, tl) = groups[Time];
         if (!_core.Time.TryParse(text.Slice(ts, tl), readTime, out var time))
         {
             return false;
@@ -57,21 +61,21 @@ internal sealed class Apache2Parser : IParser
 
         var line = text.ToArray();
         var record = new Record(9);
-        record.Append("host", DashIsNull(line, groups[_host]));
-        record.Append("user", DashIsNull(line, groups[_user]));
-        record.Append("method", Field(line, groups[_method]));
-        record.Append("path", Field(line, groups[_path]));
-        var code = groups[_code].Start < 0 ? 0 : RubyNumbers.ToI(text.Slice(groups[_code].Start, groups[_code].Length));
+        record.Append("host", DashIsNull(line, groups[Host]));
+        record.Append("user", DashIsNull(line, groups[User]));
+        record.Append("method", Field(line, groups[Method]));
+        record.Append("path", Field(line, groups[Path]));
+        var code = groups[Code].Start < 0 ? 0 : RubyNumbers.ToI(text.Slice(groups[Code].Start, groups[Code].Length));
         record.Append("code", code == 0 ? RecordValue.Null : RecordValue.From(code));
-        var size = groups[_size];
+        var size = groups[Size];
         record.Append("size", size.Start < 0 || text.Slice(size.Start, size.Length).SequenceEqual("-"u8)
             ? RecordValue.Null
             : RecordValue.From(RubyNumbers.ToI(text.Slice(size.Start, size.Length))));
-        record.Append("referer", DashIsNull(line, groups[_referer]));
-        record.Append("agent", DashIsNull(line, groups[_agent]));
+        record.Append("referer", DashIsNull(line, groups[Referer]));
+        record.Append("agent", DashIsNull(line, groups[Agent]));
         if (_core.KeepTimeKey)
         {
-            record.Append("time", Field(line, groups[_time]));
+            record.Append("time", Field(line, groups[Time]));
         }
 
         emit(time, record);
@@ -83,9 +87,4 @@ internal sealed class Apache2Parser : IParser
 
     private static RecordValue DashIsNull(byte[] line, (int Start, int Length) g) =>
         g.Start < 0 || (g.Length == 1 && line[g.Start] == '-') ? RecordValue.Null : RecordValue.FromUtf8(line, g.Start, g.Length);
-
-    private static ByteMatcher CreateMatcher() =>
-        RubyRegex.TryParseLiteral(Expression, out var regex, out var error)
-            ? new ByteMatcher(regex!)
-            : throw new InvalidOperationException(error);
 }

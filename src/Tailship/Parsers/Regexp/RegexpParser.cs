@@ -28,6 +28,9 @@ internal sealed class RegexpParser : IParser
         _core = options.Core;
     }
 
+    /// <summary>The compiled expression (the build-time one for a preset's own pattern).</summary>
+    internal ByteMatcher Matcher => _matcher;
+
     /// <summary>A regexp-based parser type: Fluentd's nginx and apache_error only change these defaults.</summary>
     public static PluginDescriptor CreateDescriptor(string type, string description, string? defaultExpression, string? defaultTimeFormat) =>
         new PluginDescriptor<RegexpParserOptions>(
@@ -63,7 +66,15 @@ internal sealed class RegexpParser : IParser
             return null;
         }
 
-        if (!RubyRegex.TryParseLiteral(text, out var regex, out var error, cfg.GetTimeOrNull("timeout")))
+        // A preset's own pattern (nginx, apache, apache_error) runs on its build-time regex; a timeout needs a
+        // run-time one, since a generated regex fixes its timeout when it is compiled.
+        var timeout = cfg.GetTimeOrNull("timeout");
+        if (timeout is null && BuiltinRegexes.TryGetMatcher(text, out var builtin))
+        {
+            return builtin;
+        }
+
+        if (!RubyRegex.TryParseLiteral(text, out var regex, out var error, timeout))
         {
             diagnostics.Error(cfg.LocationOf(name), error!);
             return null;

@@ -28,6 +28,20 @@ internal sealed class SyslogParser : IParser
     public const string Rfc3164TimeFormat = "%b %d %H:%M:%S";
     public const string Rfc5424TimeFormat = "%Y-%m-%dT%H:%M:%S.%L%z";
 
+    // Fluentd's patterns (Ruby literals); BuiltinRegexes holds their build-time .NET translations.
+    public const string Rfc3164Expression =
+        """/^(?<time>[^ ]*\s*[^ ]* [^ ]*) (?<host>[^ ]*) (?<ident>[^ :\[]*)(?:\[(?<pid>[0-9]+)\])?(?:[^\:]*\:)? *(?<message>.*)$/""";
+
+    public const string Rfc3164WithPriorityExpression =
+        """/^\<(?<pri>[0-9]+)\>(?<time>[^ ]* {1,2}[^ ]* [^ ]*) (?<host>[^ ]*) (?<ident>[^ :\[]*)(?:\[(?<pid>[0-9]+)\])?(?:[^\:]*\:)? *(?<message>.*)$/""";
+
+    public const string Rfc5424Expression = "/\\A" + Rfc5424Body + "\\z/m";
+
+    public const string Rfc5424WithPriorityExpression = "/\\A<(?<pri>[0-9]{1,3})\\>[1-9]\\d{0,2} " + Rfc5424Body + "\\z/m";
+
+    private const string Rfc5424Body =
+        """(?<time>[^ ]+) (?<host>[!-~]{1,255}) (?<ident>[!-~]{1,48}) (?<pid>[!-~]{1,128}) (?<msgid>[!-~]{1,32}) (?<extradata>(?:\-|(?:\[.*?(?<!\\)\])+))(?: (?<message>.+))?""";
+
     public static readonly PluginDescriptor Descriptor = new PluginDescriptor<SyslogParserOptions>(
         ParserSpecs.Create(
             "syslog",
@@ -215,16 +229,10 @@ internal sealed class SyslogParser : IParser
 
     private sealed record Patterns(ByteMatcher Rfc3164, ByteMatcher Rfc3164WithPri, ByteMatcher Rfc5424, ByteMatcher Rfc5424WithPri)
     {
-        private const string Rfc5424Body =
-            """(?<time>[^ ]+) (?<host>[!-~]{1,255}) (?<ident>[!-~]{1,48}) (?<pid>[!-~]{1,128}) (?<msgid>[!-~]{1,32}) (?<extradata>(?:\-|(?:\[.*?(?<!\\)\])+))(?: (?<message>.+))?""";
-
         public static Patterns Create() => new(
-            Compile("""/^(?<time>[^ ]*\s*[^ ]* [^ ]*) (?<host>[^ ]*) (?<ident>[^ :\[]*)(?:\[(?<pid>[0-9]+)\])?(?:[^\:]*\:)? *(?<message>.*)$/"""),
-            Compile("""/^\<(?<pri>[0-9]+)\>(?<time>[^ ]* {1,2}[^ ]* [^ ]*) (?<host>[^ ]*) (?<ident>[^ :\[]*)(?:\[(?<pid>[0-9]+)\])?(?:[^\:]*\:)? *(?<message>.*)$/"""),
-            Compile($"/\\A{Rfc5424Body}\\z/m"),
-            Compile($"/\\A<(?<pri>[0-9]{{1,3}})\\>[1-9]\\d{{0,2}} {Rfc5424Body}\\z/m"));
-
-        private static ByteMatcher Compile(string literal) =>
-            RubyRegex.TryParseLiteral(literal, out var regex, out var error) ? new ByteMatcher(regex!) : throw new InvalidOperationException(error);
+            BuiltinRegexes.Matcher(Rfc3164Expression),
+            BuiltinRegexes.Matcher(Rfc3164WithPriorityExpression),
+            BuiltinRegexes.Matcher(Rfc5424Expression),
+            BuiltinRegexes.Matcher(Rfc5424WithPriorityExpression));
     }
 }

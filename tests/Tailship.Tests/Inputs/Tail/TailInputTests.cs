@@ -259,30 +259,6 @@ public sealed class TailInputTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task PermissionLost_Warned_ReadingResumesWhenReadable()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            Assert.Skip("file modes are a Linux test here");
-            return;
-        }
-
-        if (Environment.UserName == "root")
-        {
-            Assert.Skip("root reads files without read permission");
-        }
-
-        var log = _h.PathOf("locked.log");
-        await File.WriteAllTextAsync(log, "a\n", Ct);
-        File.SetUnixFileMode(log, UnixFileMode.None);
-        await _h.StartAsync(_router, ("path", log), ("tag", "t"), ("read_from_head", "true"));
-        await _h.Logs.WaitForAsync(m => m.Contains("permission denied", StringComparison.Ordinal));
-        File.SetUnixFileMode(log, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        await _router.WaitForCountAsync(1);
-        Assert.Equal(["a"], _router.Messages);
-    }
-
-    [Fact]
     public async Task FromEncoding_ConvertsToUtf8()
     {
         var log = _h.PathOf("latin.log");
