@@ -304,8 +304,9 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
                 var page = await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = key, MaxKeys = 1 }, cancellationToken).ConfigureAwait(false);
                 return page.S3Objects?.Exists(o => o.Key == key) == true;
             }
-            catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.Forbidden)
+            catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.Forbidden && e.ErrorCode == "AccessDenied")
             {
+                // Only a missing permission; a bad signature or key fails here with its own clear error.
                 _listDenied = true;
             }
         }
