@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Tailship.IO;
 
 namespace Tailship.Config.Reading;
 
@@ -55,7 +56,7 @@ internal static partial class IncludeResolver
             return CheckCycles([pattern], location, context);
         }
 
-        var files = Glob.Expand(pattern);
+        var files = Glob.ExpandFiles(pattern);
         if (files.Count == 0)
         {
             context.Warning(location, $"@include pattern '{trimmed}' matches no file (looked for {context.DisplayName(pattern)})");

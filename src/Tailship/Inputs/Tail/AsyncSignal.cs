@@ -10,6 +10,9 @@ internal sealed class AsyncSignal
 
     public void Set() => Volatile.Read(ref _tcs).TrySetResult();
 
+    /// <summary>Whether a <see cref="Set"/> is pending (for tests and diagnostics).</summary>
+    public bool IsSet => Volatile.Read(ref _tcs).Task.IsCompleted;
+
     /// <summary>Waits for a <see cref="Set"/> or the timeout (null: none). Cancellation throws.</summary>
     public async Task WaitAsync(TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken)
     {

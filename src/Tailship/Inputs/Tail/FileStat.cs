@@ -33,18 +33,25 @@ internal static class FileStatReader
     private const ushort SIfMt = 0xF000;
     private const ushort SIfDir = 0x4000;
 
-    /// <summary>Examines <paramref name="path"/>, following symlinks.</summary>
-    public static FileStatError TryStat(string path, out FileStat stat)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return TryStatPortable(path, out stat);
-        }
+    private static readonly byte[] EmptyPath = [0]; // read-only: statx of the descriptor itself (AT_EMPTY_PATH)
 
-        var bytes = new byte[Encoding.UTF8.GetMaxByteCount(path.Length) + 1];
-        var n = Encoding.UTF8.GetBytes(path, bytes);
-        bytes[n] = 0;
-        return Call(AtFdCwd, bytes, 0, out stat);
+    /// <summary>Examines <paramref name="path"/>, following symlinks.</summary>
+    public static FileStatError TryStat(string path, out FileStat stat) =>
+        OperatingSystem.IsLinux() ? Call(AtFdCwd, ToNativePath(path), 0, out stat) : TryStatPortable(path, out stat);
+
+    /// <summary>
+    /// Examines a path given as <see cref="ToNativePath"/> made it, following symlinks, without allocating (what the
+    /// once-a-second sweep over every watched file uses).
+    /// </summary>
+    public static FileStatError TryStat(string path, byte[] nativePath, out FileStat stat) =>
+        OperatingSystem.IsLinux() ? Call(AtFdCwd, nativePath, 0, out stat) : TryStatPortable(path, out stat);
+
+    /// <summary>The path as the kernel wants it: UTF-8, NUL-terminated.</summary>
+    public static byte[] ToNativePath(string path)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
+        Encoding.UTF8.GetBytes(path, bytes);
+        return bytes;
     }
 
     /// <summary>Examines an open file (the one a handle still reads after it was renamed or deleted).</summary>
@@ -59,7 +66,7 @@ internal static class FileStatReader
         try
         {
             handle.DangerousAddRef(ref added);
-            return Call((int)handle.DangerousGetHandle(), [0], AtEmptyPath, out stat);
+            return Call((int)handle.DangerousGetHandle(), EmptyPath, AtEmptyPath, out stat);
         }
         finally
         {

@@ -1,10 +1,10 @@
 namespace Tailship.Inputs.Tail;
 
 /// <summary>
-/// Tells reading loops that a file may have changed. Two implementations sit behind it: inotify
-/// (<see cref="InotifyNotifier"/>, <c>enable_stat_watcher</c>) and a one-second timer
-/// (<see cref="StatTimerNotifier"/>, <c>enable_watch_timer</c>) that catches what inotify misses (queue overflow,
-/// network file systems, watch limits). Callbacks may run on any thread, may be spurious, and must not block.
+/// Tells reading loops that a file may have changed: inotify (<see cref="InotifyNotifier"/>,
+/// <c>enable_stat_watcher</c>). What it misses (queue overflow, network file systems, watch limits) the one-second
+/// <see cref="StatSweep"/> (<c>enable_watch_timer</c>) catches. Callbacks may run on any thread, may be spurious, and
+/// must not block.
 /// </summary>
 internal interface IFileChangeNotifier : IDisposable
 {

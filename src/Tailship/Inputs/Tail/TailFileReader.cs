@@ -51,7 +51,7 @@ internal sealed class TailFileReader : IDisposable
         Inode = inode;
         Generation = generation;
         _maxLineSize = maxLineSize;
-        _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        _buffer = []; // rented at the first read
         _readOffset = offset;
         LineStartOffset = offset;
         AcceptedOffset = offset;
@@ -116,6 +116,13 @@ internal sealed class TailFileReader : IDisposable
             var n = RandomAccess.Read(Handle, _buffer.AsSpan(_end, toRead), _readOffset);
             if (n == 0)
             {
+                if (_start == _end)
+                {
+                    // Drained with nothing held: an idle file keeps no buffer (a thousand idle files would otherwise
+                    // hold 64 MB). The next read rents one again; the pool makes that cheap for a busy file.
+                    ReleaseBuffer();
+                }
+
                 return ReadOutcome.EndOfFile;
             }
 
@@ -171,6 +178,12 @@ internal sealed class TailFileReader : IDisposable
     /// <summary>Makes space to read into: drops consumed bytes, drops an over-long line's bytes, or grows the buffer.</summary>
     private void MakeRoom()
     {
+        if (_buffer.Length == 0)
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+            _start = _end = 0;
+        }
+
         var pending = _end - _start;
         if (_maxLineSize > 0 && (_discarding || pending >= _maxLineSize))
         {
@@ -222,6 +235,20 @@ internal sealed class TailFileReader : IDisposable
         LineStartOffset = offset;
         AtFramedBoundary = false;
         Held?.Reset();
+    }
+
+    /// <summary>Whether the reader holds a read buffer now (false while drained and idle).</summary>
+    internal bool HoldsBuffer => _buffer.Length > 0;
+
+    private void ReleaseBuffer()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        _start = _end = 0;
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public void Dispose()

@@ -25,6 +25,7 @@ internal sealed partial class TailInput : IInput, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _aborting = new();
     private readonly List<IFileChangeNotifier> _notifiers = [];
+    private StatSweep? _sweep;
     private readonly WarningLimiter _warnings;
     private PositionStore? _positions;
     private TailRuntime? _runtime;
@@ -45,6 +46,18 @@ internal sealed partial class TailInput : IInput, IAsyncDisposable
     /// <summary>The positions (for tests and the monitor); null before start.</summary>
     internal PositionStore? Positions => _positions;
 
+    /// <summary>The stat sweep (<c>enable_watch_timer</c>), null before start or when disabled (for tests).</summary>
+    internal StatSweep? Sweep => _sweep;
+
+    /// <summary>The watch of a path, or null (for tests).</summary>
+    internal TailWatch? WatchOf(string path)
+    {
+        lock (_lock)
+        {
+            return _watches.Values.FirstOrDefault(w => w.Path == path);
+        }
+    }
+
     internal IReadOnlyList<string> WatchedPaths
     {
         get
@@ -63,7 +76,7 @@ internal sealed partial class TailInput : IInput, IAsyncDisposable
         _positions.Open();
         if (_options.EnableWatchTimer)
         {
-            _notifiers.Add(new StatTimerNotifier(_context.Time, TimeSpan.FromSeconds(1)));
+            _sweep = new StatSweep(_context.Time, TimeSpan.FromSeconds(1));
         }
 
         if (_options.EnableStatWatcher)
@@ -83,6 +96,7 @@ internal sealed partial class TailInput : IInput, IAsyncDisposable
             Warnings = _warnings,
             Tag = new TailTag(_options.Tag),
             Notifiers = _notifiers,
+            Sweep = _sweep,
             RequestRescan = _rescan.Set,
             WatchEnded = OnWatchEnded,
             Metrics = _context.Metrics,
@@ -129,6 +143,8 @@ internal sealed partial class TailInput : IInput, IAsyncDisposable
         {
             notifier.Dispose();
         }
+
+        _sweep?.Dispose();
 
         // Save what is committed now, but keep the store open: batches held by a memory buffer are acknowledged
         // when the outputs flush at shutdown, which happens after the inputs stopped; DisposeAsync (after the

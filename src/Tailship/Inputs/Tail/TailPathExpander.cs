@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Tailship.IO;
 using Tailship.Text;
 
 namespace Tailship.Inputs.Tail;
@@ -43,7 +44,7 @@ internal sealed class TailPathExpander
         {
             var expanded = Path.GetFullPath(Format(pattern, now));
             var dir = Path.GetDirectoryName(expanded);
-            while (dir is not null && Glob.HasWildcard(dir))
+            while (dir is not null && Glob.HasWildcards(dir))
             {
                 dir = Path.GetDirectoryName(dir);
             }
@@ -72,7 +73,7 @@ internal sealed class TailPathExpander
         foreach (var pattern in _patterns)
         {
             var expanded = Format(pattern, now);
-            var literal = !Glob.HasWildcard(expanded);
+            var literal = !Glob.HasWildcards(expanded);
             foreach (var path in Matches(expanded, literal))
             {
                 if (excluded.Contains(path) || !seen.Add(path))
@@ -134,7 +135,7 @@ internal sealed class TailPathExpander
 
     private List<string> Matches(string pattern, bool literalWarns)
     {
-        if (!Glob.HasWildcard(pattern))
+        if (!Glob.HasWildcards(pattern))
         {
             var full = Path.GetFullPath(pattern);
             return Path.Exists(full) || literalWarns ? [full] : [];

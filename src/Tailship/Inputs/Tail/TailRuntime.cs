@@ -27,6 +27,9 @@ internal sealed class TailRuntime
 
     public required IReadOnlyList<IFileChangeNotifier> Notifiers { get; init; }
 
+    /// <summary>The once-a-second stat sweep (<c>enable_watch_timer</c>), or null.</summary>
+    public StatSweep? Sweep { get; init; }
+
     /// <summary>Asks the input to expand the paths again now (a file was created, renamed or rotated).</summary>
     public required Action RequestRescan { get; init; }
 

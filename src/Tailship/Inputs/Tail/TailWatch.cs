@@ -18,7 +18,7 @@ namespace Tailship.Inputs.Tail;
 /// retries, so an exception never stops tailing and never skips or repeats a line.
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The loop owns its readers and closes them in its finally; no other thread may.")]
-internal sealed class TailWatch : ILineSink
+internal sealed class TailWatch : ILineSink, IStatSweepTarget
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
@@ -49,6 +49,20 @@ internal sealed class TailWatch : ILineSink
     private DateTimeOffset? _throttledUntil;
     private long _lag = -1; // -1 until the first pass; then written by the loop, read by the metrics
     private int _failures;
+    private long _lastMtimeTicks; // mtime of the file as of the loop's last look at its path
+
+    // What the loop saw when it last went idle, for the stat sweep (another thread). Invariant: _idleValid is 1 only
+    // while the loop waits with nothing left to do but what a change of the file's size, mtime or inode would bring;
+    // the values are those the loop itself observed (not a later stat), so a change after the loop's last read
+    // always differs from them and wakes it.
+    private int _idleValid;
+    private long _idleInode;
+    private long _idleSize;
+    private long _idleMtimeTicks;
+
+    // Sweep thread only: the path in the kernel's form, rebuilt when the path changes (follow_inodes renames).
+    private string? _sweepPath;
+    private byte[] _sweepNativePath = [];
 
     public TailWatch(TailRuntime runtime, string path, PositionEntry entry, bool startAtEnd, ulong? expectedInode)
     {
@@ -60,7 +74,9 @@ internal sealed class TailWatch : ILineSink
         _expectedInode = expectedInode;
         _tag = runtime.Tag.For(path);
         _pathValue = RecordValue.From(path);
-        _batch = new EventBatch(Math.Min(runtime.Options.ReadLinesLimit, 1024));
+        // Small at first: most files are idle most of the time, and a thousand watches with a full-size batch each
+        // would hold 16 MB for nothing. A busy file grows it (doubling) to what read_lines_limit needs, once.
+        _batch = new EventBatch(Math.Min(runtime.Options.ReadLinesLimit, 32));
         _emit = Add;
         _commits = new DeliveryCommitQueue(runtime.CommitPolicy);
     }
@@ -85,6 +101,11 @@ internal sealed class TailWatch : ILineSink
             _subscriptions.Add(notifier.Watch(_path, Wake));
         }
 
+        if (_rt.Sweep is { } sweep)
+        {
+            _subscriptions.Add(sweep.Register(this));
+        }
+
         try
         {
             TryOpen();
@@ -98,6 +119,12 @@ internal sealed class TailWatch : ILineSink
     }
 
     public void Wake() => _signal.Set();
+
+    /// <summary>Whether the loop is waiting with a wake-up pending (for tests).</summary>
+    internal bool WakePending => _signal.IsSet;
+
+    /// <summary>Whether the loop went idle with its file settled, so the stat sweep leaves it alone (for tests).</summary>
+    internal bool IsIdle => Volatile.Read(ref _idleValid) == 1;
 
     /// <summary>Whether the latest expansion of <c>path</c> still lists this file (set by the refresh loop).</summary>
     public void SetMatched(bool matched)
@@ -130,6 +157,7 @@ internal sealed class TailWatch : ILineSink
             {
                 try
                 {
+                    Volatile.Write(ref _idleValid, 0);
                     finished = await StepAsync(stop).ConfigureAwait(false);
                     if (finished)
                     {
@@ -139,6 +167,7 @@ internal sealed class TailWatch : ILineSink
                     UpdateLag();
 
                     _failures = 0;
+                    PublishIdle();
                     await _signal.WaitAsync(NextWait(), _rt.Time, stop).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -441,6 +470,7 @@ internal sealed class TailWatch : ILineSink
             return;
         }
 
+        _lastMtimeTicks = stat.ModifiedUtc.UtcTicks;
         if (stat.Inode != _current.Inode)
         {
             TailLog.Rotated(_rt.Logger, _path, _rt.Options.RotateWait);
@@ -478,9 +508,13 @@ internal sealed class TailWatch : ILineSink
             return;
         }
 
-        if (FileStatReader.TryStat(_current.Handle, _path, out var own) == FileStatError.None && own.Size < _current.ReadOffset)
+        if (FileStatReader.TryStat(_current.Handle, _path, out var own) == FileStatError.None)
         {
-            Truncated(_current, own.Size);
+            _lastMtimeTicks = own.ModifiedUtc.UtcTicks;
+            if (own.Size < _current.ReadOffset)
+            {
+                Truncated(_current, own.Size);
+            }
         }
 
         var error = FileStatReader.TryStat(_path, out var stat);
@@ -632,6 +666,54 @@ internal sealed class TailWatch : ILineSink
         }
 
         return wait;
+    }
+
+    /// <summary>
+    /// Lets the stat sweep skip this file while it stays as the loop left it. Not settled (the sweep wakes the loop at
+    /// every tick, as the plain timer did): no open file (missing, unreadable, not yet opened), a rotated file still
+    /// being drained (its writes are invisible at the path), a throttled read, or a pass that ended without a look at
+    /// the path.
+    /// </summary>
+    private void PublishIdle()
+    {
+        if (_current is not { } current || _draining.Count > 0 || _throttledUntil is not null || _lastMtimeTicks == 0)
+        {
+            return;
+        }
+
+        _idleInode = (long)current.Inode;
+        _idleSize = current.ReadOffset;
+        _idleMtimeTicks = _lastMtimeTicks;
+        Volatile.Write(ref _idleValid, 1);
+    }
+
+    /// <summary>The stat sweep's look at this file (sweep thread): wakes the loop unless the file is as it left it.</summary>
+    public void Sweep()
+    {
+        if (Volatile.Read(ref _idleValid) == 0)
+        {
+            Wake();
+            return;
+        }
+
+        var inode = Volatile.Read(ref _idleInode);
+        var size = Volatile.Read(ref _idleSize);
+        var mtime = Volatile.Read(ref _idleMtimeTicks);
+        var path = _path;
+        if (!ReferenceEquals(path, _sweepPath))
+        {
+            _sweepNativePath = FileStatReader.ToNativePath(path);
+            _sweepPath = path;
+        }
+
+        // A pass that started meanwhile may have changed the values read above: then it is running anyway, and the
+        // comparison below can only cause a spurious wake, never a lost one (the pass publishes what it saw).
+        if (FileStatReader.TryStat(path, _sweepNativePath, out var stat) != FileStatError.None || stat.IsDirectory
+            || (long)stat.Inode != inode || stat.Size != size || stat.ModifiedUtc.UtcTicks != mtime
+            || Volatile.Read(ref _idleValid) == 0)
+        {
+            Wake();
+        }
     }
 
     private void RewindAll()

@@ -51,6 +51,7 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
     private readonly SemaphoreSlim _keyLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private Task _checks = Task.CompletedTask;
+    private volatile bool _listDenied; // ListObjectsV2 answered 403 once: probe keys with HEAD only
 
     // Written by the start checks, read by health reporting.
     private volatile bool _ready;
@@ -292,6 +293,25 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
 
     private async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
     {
+        // A listing answers "absent" with an empty page; a HEAD answers with a 404 that the SDK turns into an
+        // exception, and its telemetry then renders that exception's stack trace: under Native AOT the first one
+        // builds the binary's method-name map (about 4 MB resident for the rest of the process, and CPU), and every
+        // new time slice paid for a trace. Listing needs s3:ListBucket, as check_apikey_on_start does; where it is
+        // denied (403), HEAD as before. The key itself sorts first among the keys it prefixes, so one key suffices.
+        if (!_listDenied)
+        {
+            try
+            {
+                var page = await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = key, MaxKeys = 1 }, cancellationToken).ConfigureAwait(false);
+                return page.S3Objects?.Exists(o => o.Key == key) == true;
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.Forbidden && e.ErrorCode == "AccessDenied")
+            {
+                // Only a missing permission; a bad signature or key fails here with its own clear error.
+                _listDenied = true;
+            }
+        }
+
         try
         {
             await _client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _options.Bucket, Key = key }, cancellationToken).ConfigureAwait(false);

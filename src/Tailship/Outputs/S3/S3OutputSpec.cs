@@ -29,7 +29,7 @@ internal static class S3OutputSpec
             ParamSpec.Enum("store_as", "gzip", StoreAsValues, "Object encoding: gzip, text, json, zstd, lzo (lzop command), lzma2 (xz command); parquet is not implemented."),
             ParamSpec.Integer("gzip_compression_level", 6, "Tailship: gzip level, 1 (fastest) to 9 (smallest)."),
             ParamSpec.Integer("zstd_compression_level", 3, "Tailship: zstd level, 1 to 22."),
-            ParamSpec.Bool("check_object", true, "When no local %{index} record exists for a time slice, probes existing keys by HEAD to find a free index."),
+            ParamSpec.Bool("check_object", true, "When no local %{index} record exists for a time slice, probes existing keys to find a free index (a listing with the key as prefix; HEAD where listing is denied)."),
             ParamSpec.Bool("overwrite", false, "With check_object: overwrite an existing object instead of taking the next index."),
             ParamSpec.Bool("check_bucket", true, "Checks at start that the bucket exists."),
             ParamSpec.Bool("auto_create_bucket", true, "Creates the bucket when it does not exist."),

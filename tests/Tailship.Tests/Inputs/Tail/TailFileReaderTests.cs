@@ -44,6 +44,46 @@ public sealed class TailFileReaderTests : IDisposable
     }
 
     [Fact]
+    public void Drained_BufferReleased_HeldPartialLineKeepsIt_NextReadRentsAgain()
+    {
+        File.WriteAllBytes(_path, "one\ntwo\n"u8.ToArray());
+        using var reader = Open();
+        var sink = new Sink();
+        Assert.False(reader.HoldsBuffer);
+
+        ReadAll(reader, sink);
+        Assert.Equal(["one", "two"], sink.Text);
+        Assert.False(reader.HoldsBuffer);
+
+        File.AppendAllText(_path, "thr");
+        ReadAll(reader, sink);
+        Assert.True(reader.HoldsBuffer); // the partial line lives in it
+        Assert.Equal(3, reader.PendingBytes);
+
+        File.AppendAllText(_path, "ee\nfour\n");
+        ReadAll(reader, sink);
+        Assert.Equal(["one", "two", "three", "four"], sink.Text);
+        Assert.False(reader.HoldsBuffer);
+        Assert.Equal(new FileInfo(_path).Length, reader.LineStartOffset);
+    }
+
+    [Fact]
+    public void OverLongLineSkippedAfterBufferReleased_CountedAndFollowingLinesRead()
+    {
+        File.WriteAllBytes(_path, "ok\n"u8.ToArray());
+        using var reader = Open(maxLineSize: 8);
+        var sink = new Sink();
+        ReadAll(reader, sink);
+        Assert.False(reader.HoldsBuffer);
+
+        File.AppendAllText(_path, new string('x', 100) + "\nafter\n");
+        ReadAll(reader, sink);
+        Assert.Equal(["ok", "after"], sink.Text);
+        Assert.Equal([101L], sink.TooLong);
+        Assert.False(reader.HoldsBuffer);
+    }
+
+    [Fact]
     public void UnterminatedLastLine_HeldUntilItsNewlineArrives()
     {
         File.WriteAllBytes(_path, "one\ntw"u8.ToArray());

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Tailship.Inputs.Tail;
 
 namespace Tailship.Tests.Inputs.Tail;
 
@@ -81,7 +82,7 @@ public sealed class TailRotationTests : IAsyncDisposable
         var log = _h.PathOf("app.log");
         var pos = _h.PathOf("app.pos");
         await File.WriteAllTextAsync(log, string.Empty, TestContext.Current.CancellationToken);
-        await _h.StartAsync(_router, ("path", log + "*"), ("tag", "t"), ("follow_inodes", "true"), ("pos_file", pos), ("rotate_wait", "1"));
+        var input = await _h.StartAsync(_router, ("path", log + "*"), ("tag", "t"), ("follow_inodes", "true"), ("pos_file", pos), ("rotate_wait", "1"));
         var writer = new RotatingWriter(log, 30_000, 5_000, RotationStyle.RenameCreate, () => _router.Count).Start();
         try
         {
@@ -93,12 +94,27 @@ public sealed class TailRotationTests : IAsyncDisposable
             Assert.Fail(ex.Message + "\nlog:\n" + string.Join("\n", _h.Logs.Entries.Select(e => e.Message)));
         }
 
-
         // Each file's lines come in order; across the renamed and the new file only exactly-once holds.
         var got = _router.Messages.Select(m => int.Parse(m, CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(Enumerable.Range(1, 30_000), got.Order());
+
+        // The pos_file is written behind the reading (writes are coalesced): what it holds is only certain once the
+        // input stopped, which saves every committed position. The watch of the renamed file must also have taken
+        // its new name, which happens at the rescan the new file's creation triggers.
+        await WaitForWatchesAsync(input, [log, log + ".1"]);
+        await input.StopAsync(TestContext.Current.CancellationToken);
         var positions = TailHarness.ReadPosFile(pos);
         Assert.Contains(positions, l => l.StartsWith(log + "\t", StringComparison.Ordinal));
         Assert.Contains(positions, l => l.StartsWith(log + ".1\t", StringComparison.Ordinal));
+    }
+
+    private static async Task WaitForWatchesAsync(TailInput input, string[] paths)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!paths.All(input.WatchedPaths.Contains))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"watched: {string.Join(", ", input.WatchedPaths)}; expected {string.Join(", ", paths)}");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
     }
 }

@@ -90,6 +90,23 @@ public sealed class S3OutputTests(S3ServerFixture server)
         Assert.Contains("\"next\":3", await System.IO.File.ReadAllTextAsync(Path.Combine(fresh, S3IndexStore.FileName), Token), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NoLocalRecord_KeyOnlyPrefixingAnotherObject_IsFree()
+    {
+        var bucket = await server.CreateBucketAsync("prefix", Token);
+        using (var client = server.CreateClient())
+        {
+            await client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "logs/202611260120_0.txt.old", ContentBody = "x" }, Token);
+        }
+
+        await using (var output = S3OutputHarness.Build(S3OutputHarness.Options(S3OutputHarness.Seed(server, bucket)), S3OutputHarness.TempDirectory()))
+        {
+            await output.WriteAsync(Lines(output, "t", 1), Token);
+        }
+
+        Assert.Equal(["logs/202611260120_0.txt", "logs/202611260120_0.txt.old"], await KeysAsync(bucket));
+    }
+
     [Theory]
     [InlineData("text", "txt")]
     [InlineData("json", "json")]
