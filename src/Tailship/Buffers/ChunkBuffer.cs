@@ -519,16 +519,17 @@ internal sealed partial class ChunkBuffer : IDisposable
                     _syncGate.Release();
                 }
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                _counters.AddStorageError();
-                LogSyncFailed(_logger, _store is FileChunkStore files ? files.Directory : "memory", ex);
-                await Task.Delay(_options.FlushThreadInterval, _time).ConfigureAwait(false);
-            }
             catch (ObjectDisposedException)
             {
                 // Disposed at shutdown after the last sync: nothing is left to release.
                 return;
+            }
+            catch (Exception ex)
+            {
+                // The loop's one catch-all: the held acknowledgements must not be stranded by an unexpected error.
+                _counters.AddStorageError();
+                LogSyncFailed(_logger, _store is FileChunkStore files ? files.Directory : "memory", ex);
+                await Task.Delay(_options.FlushThreadInterval, _time).ConfigureAwait(false);
             }
 
             lock (_lock)
