@@ -114,58 +114,73 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
         ObjectDisposedException.ThrowIf(_stopped, this);
         var keys = _options.Keys;
         var groups = new List<Group>(1);
-        for (var i = 0; i < batch.Count; i++)
+        try
         {
-            var e = batch[i];
-            var values = keys.ValuesOf(e.Record);
-            long? slice = keys.Time ? BufferStrftime.SliceStart(e.Time.Seconds, (long)_options.Timekey!.Value.TotalSeconds, _options.Zone) : null;
-            var key = new ChunkKey(keys.Tag ? tag : null, slice, values.Length == 0 ? null : string.Join('\u001f', values));
-            Group? group = null;
-            foreach (var g in groups)
+            for (var i = 0; i < batch.Count; i++)
             {
-                if (g.Key == key)
+                var e = batch[i];
+                var values = keys.ValuesOf(e.Record);
+                long? slice = keys.Time ? BufferStrftime.SliceStart(e.Time.Seconds, (long)_options.Timekey!.Value.TotalSeconds, _options.Zone) : null;
+                var key = new ChunkKey(keys.Tag ? tag : null, slice, values.Length == 0 ? null : string.Join('\u001f', values));
+                var group = Find(groups, key);
+                if (group is null)
                 {
-                    group = g;
-                    break;
+                    group = new Group(key, values);
+                    groups.Add(group);
+                }
+
+                var before = group.Data.Length;
+                try
+                {
+                    _output.Format(tag, e.Time, e.Record, group.Data);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    group.Data.Truncate(before);
+                    LogFormatFailed(_logger, _context.PluginId, tag, ex);
+                    await _context.Router.EmitErrorAsync(tag, e, ex, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                group.Records++;
+                if (group.Data.Length >= _options.ChunkLimitSize * _options.ChunkFullThreshold
+                    || (_options.ChunkLimitRecords is { } limit && group.Records >= limit))
+                {
+                    await AppendAsync(tag, group, cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            if (group is null)
+            foreach (var group in groups)
             {
-                group = new Group(key, values);
-                groups.Add(group);
-            }
-
-            var before = group.Data.Length;
-            try
-            {
-                _output.Format(tag, e.Time, e.Record, group.Data);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                group.Data.Truncate(before);
-                LogFormatFailed(_logger, _context.PluginId, tag, ex);
-                await _context.Router.EmitErrorAsync(tag, e, ex, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            group.Records++;
-            if (group.Data.Length >= _options.ChunkLimitSize * _options.ChunkFullThreshold
-                || (_options.ChunkLimitRecords is { } limit && group.Records >= limit))
-            {
-                await AppendAsync(tag, group, cancellationToken).ConfigureAwait(false);
+                if (group.Records > 0)
+                {
+                    await AppendAsync(tag, group, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
-
-        foreach (var group in groups)
+        finally
         {
-            if (group.Records > 0)
+            foreach (var group in groups)
             {
-                await AppendAsync(tag, group, cancellationToken).ConfigureAwait(false);
+                group.Data.Dispose();
             }
         }
 
         ReportBuffer();
+    }
+
+    // Most batches have one group (one tag, one time slice): a linear search, without an enumerator.
+    private static Group? Find(List<Group> groups, ChunkKey key)
+    {
+        for (var i = 0; i < groups.Count; i++)
+        {
+            if (groups[i].Key == key)
+            {
+                return groups[i];
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Enqueues due chunks and writes at most one; the flush threads call this in a loop.</summary>
@@ -297,6 +312,7 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
         }
         finally
         {
+            await SyncAtStopAsync().ConfigureAwait(false);
             ReportBuffer();
             var (chunks, records) = _buffer.Remaining();
             if (chunks > 0)
@@ -356,6 +372,21 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
         }
     }
 
+    // The last group commit: every batch written before the stop becomes durable and its acknowledgement is released.
+    private async Task SyncAtStopAsync()
+    {
+        try
+        {
+            await _buffer.SyncPendingAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Not durable: the acknowledgements stay held, so the emitters' positions stay before these batches and
+            // they are read again after the restart.
+            LogStorageFailing(_logger, _context.PluginId, _location, ex.Message, ex);
+        }
+    }
+
     private async Task AppendAsync(string tag, Group group, CancellationToken cancellationToken)
     {
         var keys = _options.Keys;
@@ -376,7 +407,7 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
         {
             try
             {
-                await _buffer.AppendAsync(key, Metadata, group.Data.Written, group.Records, cancellationToken).ConfigureAwait(false);
+                await _buffer.AppendAsync(key, Metadata, group.Data, group.Records, cancellationToken).ConfigureAwait(false);
                 break;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -20,6 +20,8 @@ internal sealed partial class ChunkBuffer : IDisposable
     private readonly LinkedList<BufferChunk> _queue = new();
     private readonly HashSet<BufferChunk> _dirty = [];
     private readonly SemaphoreSlim _syncGate = new(1, 1);
+    private readonly List<DeliveryAcknowledgement> _unsynced = []; // guarded by _lock: held until their batch is fsynced
+    private bool _syncRunning; // guarded by _lock: a background group commit is running
     private TaskCompletionSource _spaceFreed = NewSignal();
     private BufferChunk? _lastAppended; // guarded by _lock: the chunk the last append went to
     private long _totalSize;
@@ -99,16 +101,32 @@ internal sealed partial class ChunkBuffer : IDisposable
     }
 
     /// <summary>
-    /// Appends one batch of formatted events for <paramref name="key"/>; with a file buffer the batch is fsynced
-    /// before this returns. Applies overflow_action when total_limit_size would be passed.
+    /// Appends one batch of formatted events for <paramref name="key"/> (<paramref name="data"/> holds them after its
+    /// header space; the caller keeps owning it). Applies overflow_action when total_limit_size would be passed.
+    /// <para>Durability with a file buffer: when the emit carries a <see cref="DeliveryAcknowledgement"/> (the tail
+    /// input), the batch is written and the acknowledgement held until a background group commit has fsynced it, so
+    /// the emitter's position moves only after the lines are durable while the emitter reads on; one fsync then
+    /// covers every batch written meanwhile. Without an acknowledgement the batch is fsynced before this returns.</para>
     /// </summary>
-    public async ValueTask AppendAsync(ChunkKey key, Func<ChunkMetadata> metadata, ReadOnlyMemory<byte> raw, int records, CancellationToken cancellationToken)
+    public async ValueTask AppendAsync(ChunkKey key, Func<ChunkMetadata> metadata, FormatBuffer data, int records, CancellationToken cancellationToken)
     {
-        var stored = _options.Compress == BufferCompression.Text ? raw : ChunkCodec.Compress(_options.Compress, raw.Span);
-        var frame = ChunkFrame.Build(FrameKind.Records, _options.Compress, stored.Span, raw.Length, records, checksum: _store.Durable, out var length);
+        var rawLength = data.Length;
+        byte[]? frame = null;
+        var length = ChunkFrame.HeaderSize + rawLength;
+        if (_options.Compress == BufferCompression.Text)
+        {
+            ChunkFrame.WriteHeader(data.Frame, FrameKind.Records, BufferCompression.Text, rawLength, records, checksum: _store.Durable);
+        }
+        else
+        {
+            var stored = ChunkCodec.Compress(_options.Compress, data.Written.Span);
+            frame = ChunkFrame.Build(FrameKind.Records, _options.Compress, stored, rawLength, records, checksum: _store.Durable, out length);
+        }
+
         try
         {
             long seq;
+            var deferSync = false;
             while (true)
             {
                 Task wait;
@@ -117,12 +135,22 @@ internal sealed partial class ChunkBuffer : IDisposable
                 {
                     if (_totalSize + length <= _options.TotalLimitSize || _totalSize == 0)
                     {
-                        seq = AppendLocked(key, metadata, frame.AsSpan(0, length), records, raw.Length, out enqueued);
-                        if (!_store.Durable && DeliveryScope.Current is { } ack)
+                        seq = AppendLocked(key, metadata, frame is null ? data.Frame : frame.AsSpan(0, length), records, rawLength, out enqueued);
+                        if (DeliveryScope.Current is { } ack)
                         {
-                            // Held until the chunk is delivered; a file buffer needs no hold: the fsync below is the acknowledgement.
                             ack.Hold();
-                            (_lastAppended!.Acknowledgements ??= []).Add(ack);
+                            if (_store.Durable)
+                            {
+                                // Released by the group commit that fsyncs this batch.
+                                _unsynced.Add(ack);
+                                deferSync = !_syncRunning;
+                                _syncRunning = true;
+                            }
+                            else
+                            {
+                                // Released when the chunk is delivered.
+                                (_lastAppended!.Acknowledgements ??= []).Add(ack);
+                            }
                         }
 
                         break;
@@ -139,15 +167,42 @@ internal sealed partial class ChunkBuffer : IDisposable
                 await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            if (_store.Durable)
+            if (deferSync)
+            {
+                _ = Task.Run(SyncInBackgroundAsync, CancellationToken.None);
+            }
+            else if (_store.Durable && DeliveryScope.Current is null)
             {
                 await SyncAsync(seq, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(frame);
+            if (frame is not null)
+            {
+                ArrayPool<byte>.Shared.Return(frame);
+            }
         }
+    }
+
+    /// <summary>
+    /// Fsyncs what is written and not yet durable and releases the acknowledgements it covers; waits for a
+    /// background group commit in progress first (shutdown: the positions of every written batch may then move).
+    /// </summary>
+    public async Task SyncPendingAsync(CancellationToken cancellationToken)
+    {
+        if (!_store.Durable)
+        {
+            return;
+        }
+
+        long seq;
+        lock (_lock)
+        {
+            seq = _appendSeq;
+        }
+
+        await SyncAsync(seq, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Moves staged chunks that are due (or all of them when <paramref name="force"/>) into the queue.</summary>
@@ -388,44 +443,103 @@ internal sealed partial class ChunkBuffer : IDisposable
                 return;
             }
 
-            long target;
-            BufferChunk[] dirty;
-            lock (_lock)
-            {
-                target = _appendSeq;
-                dirty = [.. _dirty];
-                _dirty.Clear();
-            }
-
-            try
-            {
-                _store.SyncDirectory();
-                foreach (var chunk in dirty)
-                {
-                    chunk.FlushToDisk();
-                }
-            }
-            catch
-            {
-                lock (_lock)
-                {
-                    foreach (var chunk in dirty)
-                    {
-                        if (chunk.State != ChunkState.Gone)
-                        {
-                            _dirty.Add(chunk);
-                        }
-                    }
-                }
-
-                throw;
-            }
-
-            Volatile.Write(ref _syncedSeq, target);
+            SyncLocked();
         }
         finally
         {
             _syncGate.Release();
+        }
+    }
+
+    // Under _syncGate: fsyncs the directory and every dirty chunk, then releases the acknowledgements of the batches
+    // appended before it started (each of them is in a chunk it fsynced, or in one delivered and gone since).
+    private void SyncLocked()
+    {
+        long target;
+        BufferChunk[] dirty;
+        DeliveryAcknowledgement[] acks;
+        lock (_lock)
+        {
+            target = _appendSeq;
+            dirty = [.. _dirty];
+            _dirty.Clear();
+            acks = _unsynced.Count == 0 ? [] : [.. _unsynced];
+            _unsynced.Clear();
+        }
+
+        try
+        {
+            _store.SyncDirectory();
+            foreach (var chunk in dirty)
+            {
+                chunk.FlushToDisk();
+            }
+        }
+        catch
+        {
+            lock (_lock)
+            {
+                foreach (var chunk in dirty)
+                {
+                    if (chunk.State != ChunkState.Gone)
+                    {
+                        _dirty.Add(chunk);
+                    }
+                }
+
+                _unsynced.InsertRange(0, acks);
+            }
+
+            throw;
+        }
+
+        Volatile.Write(ref _syncedSeq, target);
+        foreach (var ack in acks)
+        {
+            ack.Release();
+        }
+    }
+
+    // The background group commit of acknowledged appends: runs while there are some, one fsync at a time, so the
+    // batches written during one fsync share the next. A failed fsync is retried after flush_thread_interval; the
+    // acknowledgements stay held meanwhile (the emitter's position does not move).
+    private async Task SyncInBackgroundAsync()
+    {
+        while (true)
+        {
+            try
+            {
+                await _syncGate.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    SyncLocked();
+                }
+                finally
+                {
+                    _syncGate.Release();
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed at shutdown after the last sync: nothing is left to release.
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The loop's one catch-all: the held acknowledgements must not be stranded by an unexpected error.
+                _counters.AddStorageError();
+                LogSyncFailed(_logger, _store is FileChunkStore files ? files.Directory : "memory", ex);
+                await Task.Delay(_options.FlushThreadInterval, _time).ConfigureAwait(false);
+            }
+
+            lock (_lock)
+            {
+                if (_unsynced.Count == 0)
+                {
+                    _syncRunning = false;
+                    return;
+                }
+            }
         }
     }
 
@@ -438,6 +552,9 @@ internal sealed partial class ChunkBuffer : IDisposable
 
     [LoggerMessage(EventId = 4112, Level = LogLevel.Error, Message = "could not delete buffer chunk {Location}")]
     private static partial void LogDeleteFailed(ILogger logger, string location, Exception error);
+
+    [LoggerMessage(EventId = 4113, Level = LogLevel.Error, Message = "could not fsync the buffer in {Location}; the positions of the batches written stay until it succeeds")]
+    private static partial void LogSyncFailed(ILogger logger, string location, Exception error);
 }
 
 /// <summary>The buffer refused a batch because total_limit_size is reached (overflow_action throw_exception).</summary>

@@ -27,7 +27,19 @@ internal static class ChunkFrame
     {
         length = HeaderSize + payload.Length;
         var frame = ArrayPool<byte>.Shared.Rent(length);
-        var h = frame.AsSpan(0, HeaderSize);
+        payload.CopyTo(frame.AsSpan(HeaderSize));
+        WriteHeader(frame.AsSpan(0, length), kind, codec, rawLength, records, checksum);
+        return frame;
+    }
+
+    /// <summary>
+    /// Fills the first <see cref="HeaderSize"/> bytes of <paramref name="frame"/> for the payload that follows them
+    /// (the frame is built in place, see <see cref="FormatBuffer.Frame"/>).
+    /// </summary>
+    public static void WriteHeader(Span<byte> frame, FrameKind kind, BufferCompression codec, int rawLength, int records, bool checksum)
+    {
+        var h = frame[..HeaderSize];
+        var payload = frame[HeaderSize..];
         BinaryPrimitives.WriteUInt32LittleEndian(h, Magic);
         BinaryPrimitives.WriteInt32LittleEndian(h[4..], payload.Length);
         BinaryPrimitives.WriteInt32LittleEndian(h[8..], rawLength);
@@ -36,9 +48,7 @@ internal static class ChunkFrame
         h[17] = (byte)codec;
         h[18] = 0;
         h[19] = 0;
-        payload.CopyTo(frame.AsSpan(HeaderSize));
-        BinaryPrimitives.WriteUInt32LittleEndian(h[20..], checksum ? Checksum(frame.AsSpan(0, 20), payload) : 0);
-        return frame;
+        BinaryPrimitives.WriteUInt32LittleEndian(h[20..], checksum ? Checksum(h[..20], payload) : 0);
     }
 
     public static uint Checksum(ReadOnlySpan<byte> head, ReadOnlySpan<byte> payload)

@@ -1,9 +1,12 @@
+using System.Buffers;
+
 namespace Tailship.Buffers;
 
 /// <summary>
 /// Reads a chunk's record frames as one uncompressed byte stream, frame by frame (a file chunk is never loaded
 /// whole). Stops at the valid length it is given: bytes past it were never acknowledged. With checksums on, a frame
-/// that does not match throws <see cref="InvalidDataException"/>.
+/// that does not match throws <see cref="InvalidDataException"/>. Frames are read into one pooled array, reused
+/// from frame to frame and returned on Dispose.
 /// </summary>
 internal sealed class ChunkReadStream : Stream
 {
@@ -12,7 +15,8 @@ internal sealed class ChunkReadStream : Stream
     private readonly bool _verify;
     private readonly byte[] _header = new byte[ChunkFrame.HeaderSize];
     private long _position;
-    private byte[] _current = [];
+    private byte[] _payload = []; // pooled, reused for every frame
+    private ReadOnlyMemory<byte> _current;
     private int _offset;
 
     public ChunkReadStream(Stream stored, long validLength, bool verify)
@@ -49,7 +53,7 @@ internal sealed class ChunkReadStream : Stream
         }
 
         var n = Math.Min(buffer.Length, _current.Length - _offset);
-        _current.AsSpan(_offset, n).CopyTo(buffer);
+        _current.Span.Slice(_offset, n).CopyTo(buffer);
         _offset += n;
         return n;
     }
@@ -69,6 +73,12 @@ internal sealed class ChunkReadStream : Stream
         if (disposing)
         {
             _stored.Dispose();
+            if (_payload.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_payload);
+                _payload = [];
+                _current = default;
+            }
         }
 
         base.Dispose(disposing);
@@ -87,7 +97,18 @@ internal sealed class ChunkReadStream : Stream
             throw new InvalidDataException($"chunk frame at offset {_position} has a bad header");
         }
 
-        var payload = new byte[h.StoredLength];
+        if (_payload.Length < h.StoredLength)
+        {
+            if (_payload.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_payload);
+                _payload = [];
+            }
+
+            _payload = ArrayPool<byte>.Shared.Rent(h.StoredLength);
+        }
+
+        var payload = _payload.AsSpan(0, h.StoredLength);
         _stored.ReadExactly(payload);
         if (_verify && ChunkFrame.Checksum(_header.AsSpan(0, 20), payload) != h.Crc)
         {
@@ -95,7 +116,9 @@ internal sealed class ChunkReadStream : Stream
         }
 
         _position += ChunkFrame.HeaderSize + h.StoredLength;
-        _current = h.Kind != FrameKind.Records ? [] : h.Codec == BufferCompression.Text ? payload : ChunkCodec.Decompress(h.Codec, payload, h.RawLength);
+        _current = h.Kind != FrameKind.Records ? ReadOnlyMemory<byte>.Empty
+            : h.Codec == BufferCompression.Text ? _payload.AsMemory(0, h.StoredLength)
+            : ChunkCodec.Decompress(h.Codec, payload, h.RawLength);
         _offset = 0;
         return true;
     }

@@ -2,7 +2,7 @@ namespace Tailship.Buffers;
 
 /// <summary>
 /// End-to-end acknowledgement for one emitted batch: completes when every output that took the batch has made it
-/// safe. A file buffer makes it safe before its EmitAsync returns (fsync), so it adds nothing; a memory buffer holds
+/// safe. A file buffer holds it until the background group commit has fsynced the batch; a memory buffer holds
 /// the acknowledgement in the chunk and releases it only after the output's WriteAsync of that chunk returned. An
 /// input commits its position when <see cref="Delivered"/> completes, so unsent lines of a memory buffer are read
 /// again after a crash. A chunk that is dropped or given up never releases: the position covering it never moves

@@ -19,8 +19,9 @@ namespace Tailship.Buffers;
 /// 20  u32  CRC-32 (IEEE) of header bytes 0..19 followed by the payload
 /// </code>
 /// The first frame is the metadata (JSON: tag, timekey, variables, created in Unix ms); every later frame is one
-/// appended batch of formatted events. A frame is written with one write call and the file is fsynced before the
-/// emit that appended it returns (group commit: one fsync covers every batch appended meanwhile).</para>
+/// appended batch of formatted events. A frame is written with one write call; the file is fsynced by a group commit
+/// (one fsync covers every batch appended meanwhile) before the batch is acknowledged: before the emit returns, or,
+/// for an emit carrying a delivery acknowledgement, before that acknowledgement is released (docs/delivery.md).</para>
 /// <para><b>Recovery.</b> Frames are checked in order. A frame cut short or failing its checksum at the very end of the
 /// file is a torn tail (a batch whose emit never returned): the file is cut after the last whole frame. A bad frame
 /// followed by more data, or a first frame that is not metadata, means the chunk is damaged: the file is renamed

@@ -3,55 +3,79 @@ using System.Buffers;
 namespace Tailship.Buffers;
 
 /// <summary>
-/// A growable byte buffer the output formats events into. Unlike ArrayBufferWriter it can be cut back, so an event
-/// whose formatting throws leaves no partial bytes in the chunk.
+/// The byte buffer an output formats one batch into, from <see cref="ArrayPool{T}.Shared"/>. Unlike
+/// ArrayBufferWriter it can be cut back, so an event whose formatting throws leaves no partial bytes in the chunk.
+/// The first <see cref="ChunkFrame.HeaderSize"/> bytes are kept free for the frame header: an uncompressed batch
+/// becomes its frame in place (<see cref="Frame"/>), without a copy. Owned by one emit at a time; Dispose returns
+/// the array.
 /// </summary>
-internal sealed class FormatBuffer : IBufferWriter<byte>
+internal sealed class FormatBuffer : IBufferWriter<byte>, IDisposable
 {
+    private const int Reserved = ChunkFrame.HeaderSize;
     private byte[] _data;
+    private int _end = Reserved;
 
-    public FormatBuffer(int capacity = 4096)
+    public FormatBuffer(int capacity = 16 * 1024)
     {
-        _data = new byte[capacity];
+        _data = ArrayPool<byte>.Shared.Rent(Reserved + capacity);
     }
 
-    public int Length { get; private set; }
+    /// <summary>Formatted bytes (the header space not counted).</summary>
+    public int Length => _end - Reserved;
 
-    public ReadOnlyMemory<byte> Written => _data.AsMemory(0, Length);
+    public ReadOnlyMemory<byte> Written => _data.AsMemory(Reserved, Length);
+
+    /// <summary>The header space followed by the formatted bytes: what <see cref="ChunkFrame.WriteHeader"/> completes.</summary>
+    public Span<byte> Frame => _data.AsSpan(0, _end);
 
     public void Advance(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (Length + count > _data.Length)
+        if (_end + count > _data.Length)
         {
             throw new InvalidOperationException("advanced past the buffer");
         }
 
-        Length += count;
+        _end += count;
     }
 
     public Memory<byte> GetMemory(int sizeHint = 0)
     {
         Ensure(sizeHint);
-        return _data.AsMemory(Length);
+        return _data.AsMemory(_end);
     }
 
     public Span<byte> GetSpan(int sizeHint = 0)
     {
         Ensure(sizeHint);
-        return _data.AsSpan(Length);
+        return _data.AsSpan(_end);
     }
 
-    public void Truncate(int length) => Length = Math.Min(length, Length);
+    public void Truncate(int length) => _end = Reserved + Math.Min(length, Length);
 
-    public void Clear() => Length = 0;
+    public void Clear() => _end = Reserved;
+
+    public void Dispose()
+    {
+        var data = _data;
+        _data = [];
+        _end = Reserved;
+        if (data.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(data);
+        }
+    }
 
     private void Ensure(int sizeHint)
     {
-        var need = Length + Math.Max(sizeHint, 256);
+        var need = _end + Math.Max(sizeHint, 256);
         if (need > _data.Length)
         {
-            Array.Resize(ref _data, Math.Max(need, _data.Length * 2));
+            ObjectDisposedException.ThrowIf(_data.Length == 0, this);
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(need, _data.Length * 2));
+            _data.AsSpan(0, _end).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_data);
+            _data = bigger;
         }
     }
 }

@@ -47,12 +47,16 @@ public class DeliveryAcknowledgementTests
     }
 
     [Fact]
-    public async Task FileBuffer_AcknowledgesWhenEmitReturns()
+    public async Task FileBuffer_AcknowledgesOnceFsynced()
     {
         using var dir = new TempDirectory();
         await using var host = new BufferedOutputHost(new RecordingOutput(), BufferTest.Options("", ("@type", "file"), ("path", dir.Path)), BufferTest.Context(_time), null);
         var ack = await EmitAsync(host, "a");
-        Assert.True(ack.Delivered.IsCompletedSuccessfully);
+
+        // The background group commit releases it without any flush: durable on disk, not delivered yet.
+        await ack.Delivered.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal(0, host.Buffer.QueueLength);
+        Assert.Equal(1, host.Buffer.StagedCount);
     }
 
     [Fact]

@@ -5,8 +5,8 @@ namespace Tailship.Inputs.Tail;
 /// <summary>
 /// Hands the checkpoints of one watched file to the commit policy only once every batch emitted before them has
 /// been delivered (<see cref="DeliveryAcknowledgement.Delivered"/>): a memory buffer acknowledges after its
-/// <c>WriteAsync</c>, a file buffer (or an unbuffered output) at once, so without memory buffers checkpoints pass
-/// through synchronously on the reading thread, as before.
+/// <c>WriteAsync</c>, a file buffer after the background fsync that covers the batch, an unbuffered output at once
+/// (then checkpoints pass through synchronously on the reading thread).
 /// </summary>
 /// <remarks>
 /// Invariant: a checkpoint is released only when the acknowledgements of all batches emitted before it completed,

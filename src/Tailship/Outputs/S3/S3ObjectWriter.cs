@@ -215,7 +215,12 @@ internal sealed class S3ObjectWriter : Stream
             AutoCloseStream = false,
             UseChunkEncoding = false,
         };
-        _request.Apply(put);
+        _request.ApplyObjectSettings(put.Headers, put.Metadata);
+        if (_request.ChecksumAlgorithm is { } algorithm)
+        {
+            put.ChecksumAlgorithm = algorithm;
+        }
+
         await _client.PutObjectAsync(put, cancellationToken).ConfigureAwait(false);
     }
 
@@ -226,7 +231,12 @@ internal sealed class S3ObjectWriter : Stream
             if (_uploadId is null)
             {
                 var initiate = new InitiateMultipartUploadRequest { BucketName = _request.Bucket, Key = _request.Key };
-                _request.Apply(initiate);
+                _request.ApplyObjectSettings(initiate.Headers, initiate.Metadata);
+                if (_request.ChecksumAlgorithm is { } algorithm)
+                {
+                    initiate.ChecksumAlgorithm = algorithm;
+                }
+
                 _uploadId = (await _client.InitiateMultipartUploadAsync(initiate, cancellationToken).ConfigureAwait(false)).UploadId;
             }
 
