@@ -106,6 +106,12 @@ internal sealed partial class ChunkBuffer : IDisposable
     {
         var stored = _options.Compress == BufferCompression.Text ? raw : ChunkCodec.Compress(_options.Compress, raw.Span);
         var frame = ChunkFrame.Build(FrameKind.Records, _options.Compress, stored.Span, raw.Length, records, checksum: _store.Durable, out var length);
+        if (_store.Durable && DeliveryScope.Current?.Source is { } source)
+        {
+            // Stored with the batch, in the same write: recovery drops it if its source reads it again (SourceRollback).
+            frame = SourceFrame.Prepend(source, frame, ref length);
+        }
+
         try
         {
             long seq;

@@ -1,0 +1,78 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Tailship.Buffers;
+
+/// <summary>
+/// The payload of a <see cref="FrameKind.Source"/> frame, little-endian:
+/// <code>
+///  0  u64  inode
+///  8  i64  start offset
+/// 16  i64  end offset
+/// 24  i32  n, then n bytes: the pos_file's full path (UTF-8)
+///     i32  m, then m bytes: the watched path (UTF-8)
+/// </code>
+/// A source frame is written immediately before its records frame, in the same write call, so recovery sees either
+/// both, the source frame alone (a torn append, cut), or neither.
+/// </summary>
+internal static class SourceFrame
+{
+    /// <summary>Returns a pooled array holding a source frame followed by <paramref name="frame"/>; returns <paramref name="frame"/> to the pool.</summary>
+    public static byte[] Prepend(DeliverySource source, byte[] frame, ref int length)
+    {
+        var payload = Encode(source);
+        var head = ChunkFrame.Build(FrameKind.Source, BufferCompression.Text, payload, payload.Length, 0, checksum: true, out var headLength);
+        var both = ArrayPool<byte>.Shared.Rent(headLength + length);
+        head.AsSpan(0, headLength).CopyTo(both);
+        frame.AsSpan(0, length).CopyTo(both.AsSpan(headLength));
+        ArrayPool<byte>.Shared.Return(head);
+        ArrayPool<byte>.Shared.Return(frame);
+        length += headLength;
+        return both;
+    }
+
+    public static byte[] Encode(DeliverySource source)
+    {
+        var posFile = Encoding.UTF8.GetBytes(source.PositionFile);
+        var path = Encoding.UTF8.GetBytes(source.Path);
+        var payload = new byte[24 + 4 + posFile.Length + 4 + path.Length];
+        var span = payload.AsSpan();
+        BinaryPrimitives.WriteUInt64LittleEndian(span, source.Inode);
+        BinaryPrimitives.WriteInt64LittleEndian(span[8..], source.StartOffset);
+        BinaryPrimitives.WriteInt64LittleEndian(span[16..], source.EndOffset);
+        BinaryPrimitives.WriteInt32LittleEndian(span[24..], posFile.Length);
+        posFile.CopyTo(span[28..]);
+        BinaryPrimitives.WriteInt32LittleEndian(span[(28 + posFile.Length)..], path.Length);
+        path.CopyTo(span[(32 + posFile.Length)..]);
+        return payload;
+    }
+
+    /// <summary>Decodes a payload; null when it is not a well-formed source (a bug, since its checksum matched).</summary>
+    public static DeliverySource? Decode(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length < 32)
+        {
+            return null;
+        }
+
+        var posLength = BinaryPrimitives.ReadInt32LittleEndian(payload[24..]);
+        if (posLength < 0 || 32 + posLength > payload.Length)
+        {
+            return null;
+        }
+
+        var pathLength = BinaryPrimitives.ReadInt32LittleEndian(payload[(28 + posLength)..]);
+        if (pathLength < 0 || 32 + posLength + pathLength != payload.Length)
+        {
+            return null;
+        }
+
+        return new DeliverySource(
+            Encoding.UTF8.GetString(payload.Slice(28, posLength)),
+            Encoding.UTF8.GetString(payload.Slice(32 + posLength, pathLength)),
+            BinaryPrimitives.ReadUInt64LittleEndian(payload),
+            BinaryPrimitives.ReadInt64LittleEndian(payload[8..]),
+            BinaryPrimitives.ReadInt64LittleEndian(payload[16..]));
+    }
+}
