@@ -177,6 +177,7 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
     {
         var now = _time.GetUtcNow();
         bool useSecondary;
+        bool retrying;
         lock (_retryLock)
         {
             if (_retry is { } pending && now < pending.NextTime)
@@ -184,6 +185,7 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
                 return FlushResult.Idle;
             }
 
+            retrying = _retry is not null;
             useSecondary = _secondary is not null && (_retry?.UseSecondary(now) ?? false);
         }
 
@@ -191,6 +193,12 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
         if (chunk is null)
         {
             return FlushResult.Idle;
+        }
+
+        if (retrying)
+        {
+            // tailship_output_retries_total: a write attempted while the output is in its retry schedule.
+            _context.Metrics.Retries.Increment();
         }
 
         try
@@ -479,6 +487,7 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
         }
 
         _buffer.Return(chunk);
+        _context.Metrics.Rollbacks.Increment(); // Fluentd's rollback_count: the chunk went back to the queue
         LogRetry(_logger, _context.PluginId, chunk.Id, chunk.RecordCount, schedule.Steps + 1, schedule.NextTime, error);
     }
 
