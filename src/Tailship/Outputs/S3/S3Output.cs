@@ -194,9 +194,10 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
 
     private S3OutputException Fail(S3OutputException failure)
     {
-        if (failure.Cause is not (S3FailureCause.BadRequest or S3FailureCause.Other))
+        if (failure.Cause != S3FailureCause.Other)
         {
-            // S3 cannot take uploads now (unreachable, failing, refusing the credentials): not ready until one succeeds.
+            // S3 cannot take uploads now (unreachable, failing, refusing the credentials or the request): not ready until
+            // one succeeds. Other is a local failure (reading the chunk), not S3's.
             _notReadyReason = failure.Message;
             _ready = false;
         }
