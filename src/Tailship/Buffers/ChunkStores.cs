@@ -95,16 +95,25 @@ internal sealed partial class FileChunkStore : IChunkStore
             File.Delete(stale);
         }
 
+        var candidates = new List<(string Path, string Id)>();
         foreach (var path in System.IO.Directory.EnumerateFiles(_directory, _prefix + "*" + _suffix))
         {
             var name = Path.GetFileName(path);
             var middle = name.Substring(_prefix.Length, name.Length - _prefix.Length - _suffix.Length);
-            if (middle.Length != 33 || middle[0] is not ('b' or 'q') || middle.AsSpan(1).ContainsAnyExcept(LowerHex))
+            if (middle.Length == 33 && middle[0] is ('b' or 'q') && !middle.AsSpan(1).ContainsAnyExcept(LowerHex))
             {
-                continue;
+                candidates.Add((path, middle[1..]));
             }
+        }
 
-            var id = middle[1..];
+        foreach (var (path, _) in candidates)
+        {
+            // Every batch's source first: the rollback must see all of a file's batches before it drops any.
+            rollback.Observe(FileChunk.ScanSources(path));
+        }
+
+        foreach (var (path, id) in candidates)
+        {
             var result = FileChunk.Recover(path, id, rollback);
             if (result.RecordsRolledBack > 0)
             {

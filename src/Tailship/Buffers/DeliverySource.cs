@@ -11,4 +11,6 @@ namespace Tailship.Buffers;
 /// <param name="Inode">The inode of the file the offsets belong to.</param>
 /// <param name="StartOffset">Offset of the batch's first line; every line of the batch lies at or after it.</param>
 /// <param name="EndOffset">Offset just after the batch's last line.</param>
-public sealed record DeliverySource(string PositionFile, string Path, ulong Inode, long StartOffset, long EndOffset);
+/// <param name="BatchId">Random, the same for every part of one emitted batch: tells a batch split across chunks (same
+/// id) from another batch over the same offsets (after a copytruncate, or read twice).</param>
+public sealed record DeliverySource(string PositionFile, string Path, ulong Inode, long StartOffset, long EndOffset, long BatchId);

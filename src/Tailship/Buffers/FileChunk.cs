@@ -170,6 +170,42 @@ internal sealed class FileChunk : BufferChunk
         IO.DirectoryFsync.Sync(Path.GetDirectoryName(Path.GetFullPath(target))!);
     }
 
+    /// <summary>
+    /// The sources of every batch in a chunk file, read from the frame headers and the source frames only (records are
+    /// skipped); stops quietly at the first frame that is not whole (recovery decides what that means).
+    /// </summary>
+    public static List<DeliverySource> ScanSources(string path)
+    {
+        var sources = new List<DeliverySource>();
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 4096);
+        var header = new byte[ChunkFrame.HeaderSize];
+        long at = 0;
+        var length = stream.Length;
+        while (length - at >= ChunkFrame.HeaderSize)
+        {
+            stream.Position = at;
+            stream.ReadExactly(header);
+            if (!ChunkFrame.TryReadHeader(header, out var h) || at + ChunkFrame.HeaderSize + h.StoredLength > length)
+            {
+                break;
+            }
+
+            if (h.Kind == FrameKind.Source)
+            {
+                var payload = new byte[h.StoredLength];
+                stream.ReadExactly(payload);
+                if (ChunkFrame.Checksum(header.AsSpan(0, 20), payload) == h.Crc && SourceFrame.Decode(payload) is { } source)
+                {
+                    sources.Add(source);
+                }
+            }
+
+            at += ChunkFrame.HeaderSize + h.StoredLength;
+        }
+
+        return sources;
+    }
+
     /// <summary>Checks a chunk file after a restart; see the format notes above for what each outcome means.</summary>
     /// <remarks>
     /// With <paramref name="rollback"/>, batches their source will read again (see <see cref="SourceRollback"/>) are

@@ -10,7 +10,8 @@ namespace Tailship.Buffers;
 ///  0  u64  inode
 ///  8  i64  start offset
 /// 16  i64  end offset
-/// 24  i32  n, then n bytes: the pos_file's full path (UTF-8)
+/// 24  i64  batch id
+/// 32  i32  n, then n bytes: the pos_file's full path (UTF-8)
 ///     i32  m, then m bytes: the watched path (UTF-8)
 /// </code>
 /// A source frame is written immediately before its records frame, in the same write call, so recovery sees either
@@ -18,6 +19,9 @@ namespace Tailship.Buffers;
 /// </summary>
 internal static class SourceFrame
 {
+    /// <summary>Bytes before the two strings: inode, start, end, batch id.</summary>
+    private const int Fixed = 32;
+
     /// <summary>Returns a pooled array holding a source frame followed by <paramref name="frame"/>; returns <paramref name="frame"/> to the pool.</summary>
     public static byte[] Prepend(DeliverySource source, byte[] frame, ref int length)
     {
@@ -36,43 +40,45 @@ internal static class SourceFrame
     {
         var posFile = Encoding.UTF8.GetBytes(source.PositionFile);
         var path = Encoding.UTF8.GetBytes(source.Path);
-        var payload = new byte[24 + 4 + posFile.Length + 4 + path.Length];
+        var payload = new byte[Fixed + 4 + posFile.Length + 4 + path.Length];
         var span = payload.AsSpan();
         BinaryPrimitives.WriteUInt64LittleEndian(span, source.Inode);
         BinaryPrimitives.WriteInt64LittleEndian(span[8..], source.StartOffset);
         BinaryPrimitives.WriteInt64LittleEndian(span[16..], source.EndOffset);
-        BinaryPrimitives.WriteInt32LittleEndian(span[24..], posFile.Length);
-        posFile.CopyTo(span[28..]);
-        BinaryPrimitives.WriteInt32LittleEndian(span[(28 + posFile.Length)..], path.Length);
-        path.CopyTo(span[(32 + posFile.Length)..]);
+        BinaryPrimitives.WriteInt64LittleEndian(span[24..], source.BatchId);
+        BinaryPrimitives.WriteInt32LittleEndian(span[Fixed..], posFile.Length);
+        posFile.CopyTo(span[(Fixed + 4)..]);
+        BinaryPrimitives.WriteInt32LittleEndian(span[(Fixed + 4 + posFile.Length)..], path.Length);
+        path.CopyTo(span[(Fixed + 8 + posFile.Length)..]);
         return payload;
     }
 
     /// <summary>Decodes a payload; null when it is not a well-formed source (a bug, since its checksum matched).</summary>
     public static DeliverySource? Decode(ReadOnlySpan<byte> payload)
     {
-        if (payload.Length < 32)
+        if (payload.Length < Fixed + 8)
         {
             return null;
         }
 
-        var posLength = BinaryPrimitives.ReadInt32LittleEndian(payload[24..]);
-        if (posLength < 0 || 32 + posLength > payload.Length)
+        var posLength = BinaryPrimitives.ReadInt32LittleEndian(payload[Fixed..]);
+        if (posLength < 0 || Fixed + 8 + posLength > payload.Length)
         {
             return null;
         }
 
-        var pathLength = BinaryPrimitives.ReadInt32LittleEndian(payload[(28 + posLength)..]);
-        if (pathLength < 0 || 32 + posLength + pathLength != payload.Length)
+        var pathLength = BinaryPrimitives.ReadInt32LittleEndian(payload[(Fixed + 4 + posLength)..]);
+        if (pathLength < 0 || Fixed + 8 + posLength + pathLength != payload.Length)
         {
             return null;
         }
 
         return new DeliverySource(
-            Encoding.UTF8.GetString(payload.Slice(28, posLength)),
-            Encoding.UTF8.GetString(payload.Slice(32 + posLength, pathLength)),
+            Encoding.UTF8.GetString(payload.Slice(Fixed + 4, posLength)),
+            Encoding.UTF8.GetString(payload.Slice(Fixed + 8 + posLength, pathLength)),
             BinaryPrimitives.ReadUInt64LittleEndian(payload),
             BinaryPrimitives.ReadInt64LittleEndian(payload[8..]),
-            BinaryPrimitives.ReadInt64LittleEndian(payload[16..]));
+            BinaryPrimitives.ReadInt64LittleEndian(payload[16..]),
+            BinaryPrimitives.ReadInt64LittleEndian(payload[24..]));
     }
 }

@@ -11,19 +11,48 @@ namespace Tailship.Buffers;
 /// than a loss):
 /// <list type="bullet">
 /// <item>its pos_file has an entry for its path with the same inode, still watched, saved at or before the batch's start;</item>
-/// <item>the file at that path still has that inode and is at least as long as the batch's end (the lines are there to be read again).</item>
+/// <item>the file at that path still has that inode and is at least as long as the batch's end (the lines are there to be read again);</item>
+/// <item>no two batches of that file in the buffer overlap (<see cref="Observe"/>): after a copytruncate the same offsets
+/// name other bytes, and a dropped batch of the old content would never be read again.</item>
 /// </list>
-/// One instance serves one recovery: each pos_file is read once.
+/// One instance serves one recovery: each pos_file is read once; every chunk's sources are observed first.
 /// </summary>
 internal sealed class SourceRollback
 {
     private readonly Dictionary<string, Dictionary<string, (ulong Inode, ulong Offset)>?> _positions = new(StringComparer.Ordinal);
+    private readonly HashSet<(string PositionFile, string Path, ulong Inode)> _ambiguous = [];
+
+    /// <summary>
+    /// Takes every batch source found in the buffer before any is judged. A file whose batches overlap, other than the
+    /// parts of one batch split across chunks (same batch id), is left alone (its offsets went back: copytruncate, a
+    /// truncation, lines read twice): they no longer say which bytes a batch held, so none of its batches is dropped.
+    /// </summary>
+    public void Observe(IEnumerable<DeliverySource> sources)
+    {
+        foreach (var group in sources.GroupBy(s => (s.PositionFile, s.Path, s.Inode)))
+        {
+            // A batch split across chunks (time slices, keys) is stored once per chunk with the same range.
+            var ranges = group.Select(s => (s.StartOffset, s.EndOffset, s.BatchId)).Distinct().OrderBy(r => r.StartOffset).ThenBy(r => r.EndOffset).ToList();
+            var end = long.MinValue;
+            foreach (var (start, stop, _) in ranges)
+            {
+                if (start < end)
+                {
+                    _ambiguous.Add(group.Key);
+                    break;
+                }
+
+                end = Math.Max(end, stop);
+            }
+        }
+    }
 
     /// <summary>True when the source will read the batch's lines again, so the buffer must drop its copy.</summary>
     public bool WillBeReadAgain(DeliverySource source, out long savedOffset)
     {
         savedOffset = -1;
-        if (Positions(source.PositionFile) is not { } entries
+        if (_ambiguous.Contains((source.PositionFile, source.Path, source.Inode))
+            || Positions(source.PositionFile) is not { } entries
             || !entries.TryGetValue(source.Path, out var entry)
             || entry.Inode != source.Inode
             || entry.Offset == PositionStore.UnwatchedOffset
