@@ -24,7 +24,7 @@ public sealed class S3ServerSideEncryptionTests(S3ServerFixture server)
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    [Fact(Explicit = true)] // see docs/s3.md: not yet seen passing, the shared cluster was full
+    [Fact]
     public async Task CustomerKey_ObjectEncryptedReadableOnlyWithTheKey()
     {
         await using var gateway = await SecondGateway.StartAsync(Token);
@@ -49,7 +49,7 @@ public sealed class S3ServerSideEncryptionTests(S3ServerFixture server)
         Assert.Equal(Encoding.UTF8.GetString(chunk.Data), await reader.ReadToEndAsync(Token));
     }
 
-    [Fact(Explicit = true)] // see docs/s3.md: not yet seen passing, the shared cluster was full
+    [Fact]
     public async Task CustomerKeyOverPlainHttp_RefusedWithCauseAndKept()
     {
         // The shared gateway keeps Ceph's default rgw_crypt_require_ssl true: SSE-C over http is refused (400).
@@ -65,7 +65,7 @@ public sealed class S3ServerSideEncryptionTests(S3ServerFixture server)
         Assert.DoesNotContain(logs.Messages(), m => m.Contains(CustomerKey, StringComparison.Ordinal));
     }
 
-    [Fact(Explicit = true)] // see docs/s3.md: not yet seen passing, the shared cluster was full
+    [Fact]
     public async Task KmsKey_ObjectEncryptedWithThatKey()
     {
         await using var gateway = await SecondGateway.StartAsync(Token);
