@@ -72,13 +72,19 @@ internal sealed class SecondGateway : IAsyncDisposable
                 using var response = await http.GetAsync(gateway.Endpoint, cancellationToken);
                 return gateway; // any HTTP answer: it serves requests
             }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                // Not listening yet: radosgw takes about a second.
+                // Not listening or not answering yet: radosgw takes about a second (a full cluster blocks it for good).
+                if (DateTime.UtcNow > deadline)
+                {
+                    await gateway.DisposeAsync();
+                    throw new TimeoutException($"radosgw {name} did not answer on {gateway.Endpoint} within a minute (is the cluster full? ceph health)", e);
+                }
             }
-            catch (TaskCanceledException) when (DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+            catch
             {
-                // Listening but not answering yet.
+                await gateway.DisposeAsync();
+                throw;
             }
 
             await Task.Delay(100, cancellationToken);
