@@ -203,8 +203,8 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
                 return FlushResult.Idle;
             }
 
-            useSecondary = _secondary is not null && (_retry?.UseSecondary(now) ?? false);
             retrying = _retry is not null;
+            useSecondary = _secondary is not null && (_retry?.UseSecondary(now) ?? false);
         }
 
         var chunk = _buffer.Take();

@@ -123,6 +123,18 @@ internal sealed partial class ChunkBuffer : IDisposable
             frame = ChunkFrame.Build(FrameKind.Records, _options.Compress, stored, rawLength, records, checksum: _store.Durable, out length);
         }
 
+        if (_store.Durable && DeliveryScope.Current?.Source is { } source)
+        {
+            // Stored with the batch, in the same write: recovery drops it if its source reads it again (SourceRollback).
+            var both = SourceFrame.Prepend(source, frame is null ? data.Frame : frame.AsSpan(0, length), ref length);
+            if (frame is not null)
+            {
+                ArrayPool<byte>.Shared.Return(frame);
+            }
+
+            frame = both;
+        }
+
         try
         {
             long seq;

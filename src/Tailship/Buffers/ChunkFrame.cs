@@ -11,6 +11,12 @@ public enum FrameKind : byte
 
     /// <summary>One appended batch of formatted events.</summary>
     Records = 2,
+
+    /// <summary>
+    /// Where the records frame that follows it (in the same write) was read from (<see cref="DeliverySource"/>); file
+    /// buffers only. Readers of the records skip it; recovery uses it to drop batches their source will read again.
+    /// </summary>
+    Source = 3,
 }
 
 /// <summary>
@@ -71,7 +77,7 @@ internal static class ChunkFrame
             BinaryPrimitives.ReadUInt32LittleEndian(h[20..]));
         return BinaryPrimitives.ReadUInt32LittleEndian(h) == Magic
             && header.StoredLength >= 0 && header.RawLength >= 0 && header.Records >= 0
-            && header.Kind is FrameKind.Metadata or FrameKind.Records
+            && header.Kind is FrameKind.Metadata or FrameKind.Records or FrameKind.Source
             && header.Codec is BufferCompression.Text or BufferCompression.Gzip or BufferCompression.Zstd;
     }
 }

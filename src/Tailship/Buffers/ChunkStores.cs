@@ -88,17 +88,38 @@ internal sealed partial class FileChunkStore : IChunkStore
         }
 
         var chunks = new List<BufferChunk>();
+        var rollback = new SourceRollback();
+        foreach (var stale in System.IO.Directory.EnumerateFiles(_directory, _prefix + "*" + _suffix + ".rollback"))
+        {
+            // A rewrite cut short by a crash; the chunk file itself is still whole.
+            File.Delete(stale);
+        }
+
+        var candidates = new List<(string Path, string Id)>();
         foreach (var path in System.IO.Directory.EnumerateFiles(_directory, _prefix + "*" + _suffix))
         {
             var name = Path.GetFileName(path);
             var middle = name.Substring(_prefix.Length, name.Length - _prefix.Length - _suffix.Length);
-            if (middle.Length != 33 || middle[0] is not ('b' or 'q') || middle.AsSpan(1).ContainsAnyExcept(LowerHex))
+            if (middle.Length == 33 && middle[0] is ('b' or 'q') && !middle.AsSpan(1).ContainsAnyExcept(LowerHex))
             {
-                continue;
+                candidates.Add((path, middle[1..]));
+            }
+        }
+
+        foreach (var (path, _) in candidates)
+        {
+            // Every batch's source first: the rollback must see all of a file's batches before it drops any.
+            rollback.Observe(FileChunk.ScanSources(path));
+        }
+
+        foreach (var (path, id) in candidates)
+        {
+            var result = FileChunk.Recover(path, id, rollback);
+            if (result.RecordsRolledBack > 0)
+            {
+                LogRolledBack(_logger, path, result.RecordsRolledBack);
             }
 
-            var id = middle[1..];
-            var result = FileChunk.Recover(path, id);
             switch (result.Outcome)
             {
                 case ChunkRecoveryOutcome.Whole:
@@ -114,7 +135,11 @@ internal sealed partial class FileChunkStore : IChunkStore
                     LogDamaged(_logger, path, path + FileChunk.DamagedSuffix, result.Problem!);
                     break;
                 case ChunkRecoveryOutcome.Empty:
-                    LogEmpty(_logger, path, result.BytesCut);
+                    if (result.RecordsRolledBack == 0)
+                    {
+                        LogEmpty(_logger, path, result.BytesCut);
+                    }
+
                     File.Delete(path);
                     break;
             }
@@ -130,6 +155,9 @@ internal sealed partial class FileChunkStore : IChunkStore
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Error, Message = "buffer chunk {Path} is damaged ({Problem}); moved aside to {Target}, kept for an operator to inspect")]
     private static partial void LogDamaged(ILogger logger, string path, string target, string problem);
+
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Information, Message = "buffer chunk {Path}: removed {Records} records that their tail input had not saved as read before the restart; it reads them again (so they are buffered once)")]
+    private static partial void LogRolledBack(ILogger logger, string path, long records);
 
     [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "buffer chunk {Path} holds no whole metadata frame ({Bytes} bytes, no accepted data); removed")]
     private static partial void LogEmpty(ILogger logger, string path, long bytes);

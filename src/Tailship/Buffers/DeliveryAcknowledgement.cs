@@ -22,6 +22,12 @@ public sealed class DeliveryAcknowledgement
     private int _pending = 1; // the emitter's own hold, released by Seal
     private int _sealed;
 
+    /// <summary>
+    /// Where the batch was read from, when the input can say (the tail with a pos_file): a file buffer stores it with
+    /// the batch so that, after a crash, it can drop what the input never saved as read and will read again.
+    /// </summary>
+    public DeliverySource? Source { get; init; }
+
     /// <summary>Completes once the batch is delivered (or durable) everywhere it went.</summary>
     public Task Delivered => _delivered.Task;
 

@@ -171,11 +171,53 @@ internal sealed class FileChunk : BufferChunk
         IO.DirectoryFsync.Sync(Path.GetDirectoryName(Path.GetFullPath(target))!);
     }
 
+    /// <summary>
+    /// The sources of every batch in a chunk file, read from the frame headers and the source frames only (records are
+    /// skipped); stops quietly at the first frame that is not whole (recovery decides what that means).
+    /// </summary>
+    public static List<DeliverySource> ScanSources(string path)
+    {
+        var sources = new List<DeliverySource>();
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 4096);
+        var header = new byte[ChunkFrame.HeaderSize];
+        long at = 0;
+        var length = stream.Length;
+        while (length - at >= ChunkFrame.HeaderSize)
+        {
+            stream.Position = at;
+            stream.ReadExactly(header);
+            if (!ChunkFrame.TryReadHeader(header, out var h) || at + ChunkFrame.HeaderSize + h.StoredLength > length)
+            {
+                break;
+            }
+
+            if (h.Kind == FrameKind.Source)
+            {
+                var payload = new byte[h.StoredLength];
+                stream.ReadExactly(payload);
+                if (ChunkFrame.Checksum(header.AsSpan(0, 20), payload) == h.Crc && SourceFrame.Decode(payload) is { } source)
+                {
+                    sources.Add(source);
+                }
+            }
+
+            at += ChunkFrame.HeaderSize + h.StoredLength;
+        }
+
+        return sources;
+    }
+
     /// <summary>Checks a chunk file after a restart; see the format notes above for what each outcome means.</summary>
-    public static ChunkRecovery Recover(string path, string id)
+    /// <remarks>
+    /// With <paramref name="rollback"/>, batches their source will read again (see <see cref="SourceRollback"/>) are
+    /// removed: the file is rewritten without them (write temp, fsync, rename; the caller fsyncs the directory).
+    /// </remarks>
+    public static ChunkRecovery Recover(string path, string id, SourceRollback? rollback = null)
     {
         long length;
         long good = 0;
+        var sourced = new List<(long From, long To, DeliverySource Source, int Records, int Raw)>();
+        (long At, DeliverySource Source)? pendingSource = null; // a source frame waiting for its records frame
         ChunkMetadata? metadata = null;
         var created = DateTimeOffset.UnixEpoch;
         long records = 0, raw = 0;
@@ -256,15 +298,31 @@ internal sealed class FileChunk : BufferChunk
                     records += h.Records;
                     raw += h.RawLength;
                     frames++;
+                    if (pendingSource is { } src)
+                    {
+                        sourced.Add((src.At, end, src.Source, h.Records, h.RawLength));
+                        pendingSource = null;
+                    }
+                }
+                else if (h.Kind == FrameKind.Source && pendingSource is null && SourceFrame.Decode(payload) is { } source)
+                {
+                    pendingSource = (good, source);
                 }
                 else
                 {
-                    damage = $"a second metadata frame at offset {good}";
+                    damage = h.Kind == FrameKind.Metadata ? $"a second metadata frame at offset {good}" : $"a source frame without its records at offset {good}";
                     break;
                 }
 
                 good = end;
             }
+        }
+
+        if (damage is null && pendingSource is { } orphan)
+        {
+            // The append that wrote the source frame was cut before its records frame: a torn tail too.
+            good = orphan.At;
+            torn = true;
         }
 
         if (damage is not null)
@@ -277,7 +335,20 @@ internal sealed class FileChunk : BufferChunk
             return new ChunkRecovery(null, ChunkRecoveryOutcome.Empty, "no whole metadata frame: no accepted data", length);
         }
 
-        if (torn)
+        var dropped = rollback is null ? [] : sourced.Where(f => f.To <= good && rollback.WillBeReadAgain(f.Source, out _)).ToList();
+        if (dropped.Count > 0)
+        {
+            good = RewriteWithout(path, good, dropped.Select(f => (f.From, f.To)).ToList());
+            records -= dropped.Sum(f => f.Records);
+            raw -= dropped.Sum(f => f.Raw);
+            frames -= dropped.Count;
+            if (frames == 0 && !File.Exists(path + MetaSuffix))
+            {
+                // Nothing left, and nothing was sent under this chunk's name: like a chunk that never got a batch.
+                return new ChunkRecovery(null, ChunkRecoveryOutcome.Empty, "every batch is read again by its source", length, dropped.Sum(f => f.Records));
+            }
+        }
+        else if (torn)
         {
             using var cut = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
             cut.SetLength(good);
@@ -298,7 +369,51 @@ internal sealed class FileChunk : BufferChunk
             chunk.LoadAnnotations(ChunkMetadataJson.ReadAnnotations(File.ReadAllBytes(path + MetaSuffix)));
         }
 
-        return new ChunkRecovery(chunk, torn ? ChunkRecoveryOutcome.TornTailCut : ChunkRecoveryOutcome.Whole, null, length - good);
+        return new ChunkRecovery(chunk, torn ? ChunkRecoveryOutcome.TornTailCut : ChunkRecoveryOutcome.Whole, null, length - good, dropped.Sum(f => f.Records));
+    }
+
+    /// <summary>
+    /// Rewrites the first <paramref name="validLength"/> bytes of the file without the given byte ranges (whole frames,
+    /// in file order): write temp, fsync, rename. Returns the new length.
+    /// </summary>
+    private static long RewriteWithout(string path, long validLength, List<(long From, long To)> drop)
+    {
+        var temp = path + ".rollback";
+        long written = 0;
+        using (var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 64 * 1024))
+        using (var target = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024))
+        {
+            var at = 0L;
+            foreach (var (from, to) in drop.Append((validLength, validLength)))
+            {
+                written += Copy(source, target, at, from - at);
+                at = to;
+            }
+
+            target.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, path, overwrite: true);
+        return written;
+    }
+
+    private static long Copy(FileStream source, FileStream target, long from, long count)
+    {
+        source.Position = from;
+        var buffer = new byte[64 * 1024];
+        for (var left = count; left > 0;)
+        {
+            var n = source.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            if (n == 0)
+            {
+                throw new EndOfStreamException($"{source.Name} ended at {source.Position} while copying to {from + count}");
+            }
+
+            target.Write(buffer, 0, n);
+            left -= n;
+        }
+
+        return count;
     }
 
     private static bool RestIsZero(FileStream stream, long from, long length)
@@ -340,5 +455,8 @@ internal enum ChunkRecoveryOutcome
     Empty,
 }
 
-/// <summary>What recovery found in one chunk file; <paramref name="BytesCut"/> counts bytes past the last whole frame.</summary>
-internal sealed record ChunkRecovery(FileChunk? Chunk, ChunkRecoveryOutcome Outcome, string? Problem, long BytesCut);
+/// <summary>
+/// What recovery found in one chunk file; <paramref name="BytesCut"/> counts bytes past the last whole frame, and
+/// <paramref name="RecordsRolledBack"/> the records dropped because their source reads them again.
+/// </summary>
+internal sealed record ChunkRecovery(FileChunk? Chunk, ChunkRecoveryOutcome Outcome, string? Problem, long BytesCut, long RecordsRolledBack = 0);

@@ -86,8 +86,9 @@ internal sealed class StopRequest : IDisposable
         {
             _first = name;
             _firstAt = _time.GetTimestamp();
-            _requested.TrySetResult(name);
+            // Cancel before completing: the completed request lets the run finish and dispose this object.
             _stopping.Cancel();
+            _requested.TrySetResult(name);
         }
         else if (name == _first && _time.GetElapsedTime(_firstAt) < RepeatWindow)
         {

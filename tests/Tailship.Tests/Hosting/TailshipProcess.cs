@@ -130,6 +130,24 @@ internal sealed class TailshipProcess : IDisposable
         Assert.Equal(0, kill.ExitCode);
     }
 
+    /// <summary>Kills the process with SIGKILL (<c>kill -9</c>: no handler runs) and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        try
+        {
+            _process.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited by itself first; the caller looks at the exit code and stderr.
+        }
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
+    public bool HasExited => _process.HasExited;
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);

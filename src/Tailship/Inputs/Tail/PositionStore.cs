@@ -39,6 +39,7 @@ internal sealed class PositionStore : IAsyncDisposable
     public PositionStore(string? path, TimeProvider time, ILogger logger, TimeSpan? compactionInterval)
     {
         _path = path;
+        FilePath = path is null ? null : System.IO.Path.GetFullPath(path);
         _time = time;
         _logger = logger;
         _compactionInterval = compactionInterval;
@@ -49,6 +50,9 @@ internal sealed class PositionStore : IAsyncDisposable
     public event Action? Saved;
 
     public bool IsPersistent => _path is not null;
+
+    /// <summary>The pos_file's full path, or null when positions live in memory only.</summary>
+    public string? FilePath { get; }
 
     /// <summary>Reads the pos_file if there is one (a missing file is an empty one) and starts the writer.</summary>
     public void Open()

@@ -354,7 +354,7 @@ internal sealed class TailWatch : ILineSink, IStatSweepTarget
         {
             // The acknowledgement reaches every output the batch goes to (an AsyncLocal); a memory buffer holds it
             // until the chunk is written, so the position covering these lines waits for delivery.
-            var ack = new DeliveryAcknowledgement();
+            var ack = new DeliveryAcknowledgement { Source = SourceOf(reader) };
             try
             {
                 using (DeliveryScope.Enter(ack))
@@ -421,6 +421,16 @@ internal sealed class TailWatch : ILineSink, IStatSweepTarget
         held.HeldFrom = null;
         await FlushAsync(reader, stop).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The batch's origin for a file buffer to store with it (null without a pos_file): its lines lie at or after the
+    /// accepted offset, so a batch starting at or after the saved position is read again after a crash. The batch id is
+    /// an identity, not behaviour, so it takes no injected randomness.
+    /// </summary>
+    private DeliverySource? SourceOf(TailFileReader reader) =>
+        _rt.Positions.FilePath is { } posFile
+            ? new DeliverySource(posFile, Entry.Path, reader.Inode, reader.AcceptedOffset, reader.CommittableOffset, Random.Shared.NextInt64())
+            : null;
 
     private void Checkpoint(TailFileReader reader) =>
         _commits.Checkpoint(new PositionCheckpoint(_rt.Positions, Entry, reader.Inode, reader.AcceptedOffset, reader.Generation, ++_sequence));

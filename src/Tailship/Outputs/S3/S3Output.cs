@@ -161,6 +161,14 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
+        if (!_ready)
+        {
+            // An upload went through: S3 is reachable and takes our credentials (again).
+            _ready = true;
+            _notReadyReason = null;
+            LogReady(_logger, _options.Bucket);
+        }
+
         Metrics.Uploaded(chunk.RecordCount, chunk.ByteSize, elapsed);
         LogUploaded(_logger, key, chunk.Id, chunk.RecordCount, (long)elapsed.TotalMilliseconds);
     }
@@ -188,6 +196,14 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
 
     private S3OutputException Fail(S3OutputException failure)
     {
+        if (failure.Cause != S3FailureCause.Other)
+        {
+            // S3 cannot take uploads now (unreachable, failing, refusing the credentials or the request): not ready until
+            // one succeeds. Other is a local failure (reading the chunk), not S3's.
+            _notReadyReason = failure.Message;
+            _ready = false;
+        }
+
         Metrics.Failed(failure.Cause);
         LogUploadFailed(_logger, failure.Cause, failure.Message);
         return failure;
