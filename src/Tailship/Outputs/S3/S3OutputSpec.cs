@@ -44,7 +44,7 @@ internal static class S3OutputSpec
             ParamSpec.String("use_server_side_encryption", null, "Server-side encryption: AES256 or aws:kms."),
             ParamSpec.String("ssekms_key_id", null, "KMS key id for aws:kms.") with { Secret = true },
             ParamSpec.String("sse_customer_algorithm", null, "SSE-C algorithm (AES256)."),
-            ParamSpec.String("sse_customer_key", null, "SSE-C key (base64 of 32 bytes).") with { Secret = true },
+            ParamSpec.String("sse_customer_key", null, "SSE-C key: the 32-byte key itself, as fluent-plugin-s3 takes it, or its base64 form.") with { Secret = true },
             ParamSpec.String("sse_customer_key_md5", null, "SSE-C key MD5 (base64); computed when omitted.") with { Secret = true },
             ParamSpec.String("tagging", null, "Object tags, URL-query encoded: key1=value1&key2=value2."),
             ParamSpec.Hash("s3_metadata", "User metadata (x-amz-meta-*) of each object; values may use %{index}, %{time_slice}, %{uuid_flush}, %{hex_random}."),

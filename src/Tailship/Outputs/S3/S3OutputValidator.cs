@@ -92,6 +92,12 @@ internal static class S3OutputValidator
             Error("checksum_algorithm", $"checksum_algorithm must be CRC32, CRC32C, SHA1, SHA256 or CRC64NVME, found '{checksum}'");
         }
 
+        var customerKey = CustomerKey(c.GetString("sse_customer_key"), out var customerKeyError);
+        if (customerKeyError is not null)
+        {
+            Error("sse_customer_key", customerKeyError);
+        }
+
         var sse = c.GetString("use_server_side_encryption");
         if (sse is not (null or "AES256" or "aws:kms" or "aws:kms:dsse"))
         {
@@ -175,13 +181,42 @@ internal static class S3OutputValidator
                 sse,
                 c.GetString("ssekms_key_id"),
                 c.GetString("sse_customer_algorithm"),
-                c.GetString("sse_customer_key"),
+                customerKey,
                 c.GetString("sse_customer_key_md5"),
                 c.GetString("tagging"),
                 c.GetHash("s3_metadata"),
                 checksum),
             Credentials: Credentials(c),
             Format: c.GetSection("format"));
+    }
+
+    /// <summary>
+    /// The SSE-C key as the S3 header carries it (base64). fluent-plugin-s3 hands the value to the Ruby SDK, which
+    /// takes the raw 32-byte key and encodes it; a base64 value of a 32-byte key is accepted as well. The two cannot
+    /// be confused: base64 of 32 bytes is 44 characters long.
+    /// </summary>
+    internal static string? CustomerKey(string? value, out string? error)
+    {
+        error = null;
+        if (value is null)
+        {
+            return null;
+        }
+
+        var raw = System.Text.Encoding.UTF8.GetBytes(value);
+        if (raw.Length == 32)
+        {
+            return Convert.ToBase64String(raw);
+        }
+
+        Span<byte> decoded = stackalloc byte[33];
+        if (Convert.TryFromBase64String(value, decoded, out var written) && written == 32)
+        {
+            return value;
+        }
+
+        error = $"sse_customer_key must be the 32-byte key itself (as fluent-plugin-s3 takes it) or its base64 form, found {raw.Length} bytes that are not base64 of 32 bytes";
+        return null;
     }
 
     private static S3CredentialSettings Credentials(SectionConfig c)

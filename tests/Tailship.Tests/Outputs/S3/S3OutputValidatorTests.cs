@@ -33,11 +33,23 @@ public sealed class S3OutputValidatorTests
     [InlineData("aws_key_id", "AKIA", "aws_key_id and aws_sec_key must be given together")]
     [InlineData("ssl_ca_directory", "/etc/ssl", "not implement")]
     [InlineData("s3_bukcet", "x", "s3_bucket")]
+    [InlineData("sse_customer_key", "too-short", "sse_customer_key must be the 32-byte key itself")]
     public void BadValue_ClearError(string key, string value, string expected)
     {
         var (options, diagnostics) = S3OutputHarness.Bind(("s3_bucket", "b"), (key, value));
         Assert.Null(options);
         Assert.Contains(diagnostics.Items, d => d.Message.Contains(expected, StringComparison.Ordinal) || d.ToString().Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void CustomerKey_RawAsFluentPluginS3OrBase64_SentAsBase64()
+    {
+        const string raw = "0123456789abcdef0123456789abcdef";
+        var base64 = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(raw));
+
+        Assert.Equal(base64, S3OutputHarness.Options(("s3_bucket", "b"), ("sse_customer_key", raw)).Object.SseCustomerKey);
+        Assert.Equal(base64, S3OutputHarness.Options(("s3_bucket", "b"), ("sse_customer_key", base64)).Object.SseCustomerKey);
+        Assert.Null(S3OutputHarness.Options(("s3_bucket", "b")).Object.SseCustomerKey);
     }
 
     [Fact]

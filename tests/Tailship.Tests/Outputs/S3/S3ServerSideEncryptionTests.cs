@@ -19,8 +19,11 @@ public sealed class S3ServerSideEncryptionTests(S3ServerFixture server)
 {
     private static readonly ChunkMetadata SliceMetadata = new(null, S3OutputHarness.Slice, new Dictionary<string, string>());
 
-    /// <summary>32 bytes, base64: the SSE-C key.</summary>
-    private static readonly string CustomerKey = Convert.ToBase64String("0123456789abcdef0123456789abcdef"u8);
+    /// <summary>The SSE-C key as fluent-plugin-s3 configs carry it: the 32 bytes themselves.</summary>
+    private const string RawCustomerKey = "0123456789abcdef0123456789abcdef";
+
+    /// <summary>The same key as S3 headers carry it: base64.</summary>
+    private static readonly string CustomerKey = Convert.ToBase64String(Encoding.UTF8.GetBytes(RawCustomerKey));
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -29,7 +32,7 @@ public sealed class S3ServerSideEncryptionTests(S3ServerFixture server)
     {
         await using var gateway = await SecondGateway.StartAsync(Token);
         var bucket = await server.CreateBucketAsync("ssec", Token);
-        await using var output = Build(gateway.Endpoint, bucket, ("sse_customer_algorithm", "AES256"), ("sse_customer_key", CustomerKey));
+        await using var output = Build(gateway.Endpoint, bucket, ("sse_customer_algorithm", "AES256"), ("sse_customer_key", RawCustomerKey));
         var chunk = Lines(output, 3);
 
         await output.WriteAsync(chunk, Token);
