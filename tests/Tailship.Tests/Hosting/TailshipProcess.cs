@@ -82,17 +82,7 @@ internal sealed class TailshipProcess : IDisposable
     }
 
     /// <summary>Completes when stderr holds <paramref name="marker"/>; fails if the process exits first.</summary>
-    public async Task WaitForStderrAsync(string marker, TimeSpan timeout)
-    {
-        var seen = _stderr.WaitForAsync(marker);
-        using var cts = new CancellationTokenSource(timeout);
-        var exited = _process.WaitForExitAsync(cts.Token);
-        var first = await Task.WhenAny(seen, exited);
-        if (first != seen || !seen.IsCompletedSuccessfully)
-        {
-            throw new Xunit.Sdk.XunitException($"'{marker}' did not appear on stderr (exited: {_process.HasExited}):\n{Stderr}");
-        }
-    }
+    public Task WaitForStderrAsync(string marker, TimeSpan timeout) => WaitForAsync(_stderr, "stderr", marker, timeout);
 
     /// <summary>Completes when stderr so far satisfies <paramref name="condition"/> (polled every 50 ms), for output a marker cannot tell apart.</summary>
     public async Task WaitUntilStderrAsync(Func<string, bool> condition, TimeSpan timeout)
@@ -110,15 +100,17 @@ internal sealed class TailshipProcess : IDisposable
     }
 
     /// <summary>Completes when stdout holds <paramref name="marker"/>; fails if the process exits first.</summary>
-    public async Task WaitForStdoutAsync(string marker, TimeSpan timeout)
+    public Task WaitForStdoutAsync(string marker, TimeSpan timeout) => WaitForAsync(_stdout, "stdout", marker, timeout);
+
+    private async Task WaitForAsync(ObservedText text, string name, string marker, TimeSpan timeout)
     {
-        var seen = _stdout.WaitForAsync(marker);
+        var seen = text.WaitForAsync(marker);
         using var cts = new CancellationTokenSource(timeout);
         var exited = _process.WaitForExitAsync(cts.Token);
         var first = await Task.WhenAny(seen, exited);
         if (first != seen || !seen.IsCompletedSuccessfully)
         {
-            throw new Xunit.Sdk.XunitException($"'{marker}' did not appear on stdout (exited: {_process.HasExited}):\n{Stdout}\nstderr:\n{Stderr}");
+            throw new Xunit.Sdk.XunitException($"'{marker}' did not appear on {name} (exited: {_process.HasExited}):\n{Stdout}\nstderr:\n{Stderr}");
         }
     }
 
