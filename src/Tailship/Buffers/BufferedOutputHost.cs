@@ -48,7 +48,7 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
         _time = context.Time;
         _logger = context.CreateLogger("Tailship.Buffers." + context.PluginType);
         _random = random ?? Random.Shared.NextDouble;
-        IChunkStore store = options.Path is { } path ? new FileChunkStore(path, _logger, Counters) : new MemoryChunkStore();
+        IChunkStore store = options.Path is { } path ? new FileChunkStore(path, _logger, Counters, context.Sources) : new MemoryChunkStore();
         _location = options.Path ?? "memory";
         _buffer = new ChunkBuffer(options, store, _time, _logger, Counters);
         _buffer.Enqueued += Wake;

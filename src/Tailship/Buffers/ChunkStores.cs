@@ -41,10 +41,12 @@ internal sealed partial class FileChunkStore : IChunkStore
     private readonly string _suffix;
     private readonly ILogger _logger;
     private readonly BufferCounters _counters;
+    private readonly SourceRegistry? _sources;
     private int _directoryDirty;
 
-    public FileChunkStore(string pattern, ILogger logger, BufferCounters counters)
+    public FileChunkStore(string pattern, ILogger logger, BufferCounters counters, SourceRegistry? sources = null)
     {
+        _sources = sources;
         (_directory, _prefix, _suffix) = FileBufferPath.Split(pattern);
         _directory = Path.GetFullPath(_directory);
         _logger = logger;
@@ -88,7 +90,7 @@ internal sealed partial class FileChunkStore : IChunkStore
         }
 
         var chunks = new List<BufferChunk>();
-        var rollback = new SourceRollback();
+        var rollback = new SourceRollback(_sources);
         foreach (var stale in System.IO.Directory.EnumerateFiles(_directory, _prefix + "*" + _suffix + ".rollback"))
         {
             // A rewrite cut short by a crash; the chunk file itself is still whole.

@@ -11,6 +11,8 @@ namespace Tailship.Buffers;
 /// than a loss):
 /// <list type="bullet">
 /// <item>its pos_file has an entry for its path with the same inode, still watched, saved at or before the batch's start;</item>
+/// <item>an input of this run keeps its positions in that pos_file and tails that path (<see cref="SourceRegistry"/>): a
+/// configuration changed across the crash may no longer read it;</item>
 /// <item>the file at that path still has that inode and is at least as long as the batch's end (the lines are there to be read again);</item>
 /// <item>no two batches of that file in the buffer overlap (<see cref="Observe"/>): after a copytruncate the same offsets
 /// name other bytes, and a dropped batch of the old content would never be read again.</item>
@@ -21,6 +23,11 @@ internal sealed class SourceRollback
 {
     private readonly Dictionary<string, Dictionary<string, (ulong Inode, ulong Offset)>?> _positions = new(StringComparer.Ordinal);
     private readonly HashSet<(string PositionFile, string Path, ulong Inode)> _ambiguous = [];
+    private readonly Dictionary<(string PositionFile, string Path), bool> _configured = [];
+    private readonly SourceRegistry? _sources;
+
+    /// <param name="sources">The files this run's inputs will read; null (a buffer built alone) trusts the pos_file alone.</param>
+    public SourceRollback(SourceRegistry? sources = null) => _sources = sources;
 
     /// <summary>
     /// Takes every batch source found in the buffer before any is judged. A file whose batches overlap, other than the
@@ -56,7 +63,8 @@ internal sealed class SourceRollback
             || !entries.TryGetValue(source.Path, out var entry)
             || entry.Inode != source.Inode
             || entry.Offset == PositionStore.UnwatchedOffset
-            || entry.Offset > (ulong)source.StartOffset)
+            || entry.Offset > (ulong)source.StartOffset
+            || !StillConfigured(source))
         {
             return false;
         }
@@ -65,6 +73,24 @@ internal sealed class SourceRollback
         return FileStatReader.TryStat(source.Path, out var stat) == FileStatError.None
             && stat.Inode == source.Inode
             && stat.Size >= source.EndOffset;
+    }
+
+    /// <summary>Whether an input of this run will read the source's path again (the configuration may have changed across the crash).</summary>
+    private bool StillConfigured(DeliverySource source)
+    {
+        if (_sources is null)
+        {
+            return true;
+        }
+
+        var key = (source.PositionFile, source.Path);
+        if (!_configured.TryGetValue(key, out var configured))
+        {
+            configured = _sources.WillRead(source.PositionFile, source.Path);
+            _configured[key] = configured;
+        }
+
+        return configured;
     }
 
     private Dictionary<string, (ulong Inode, ulong Offset)>? Positions(string posFile)

@@ -15,6 +15,9 @@ internal sealed partial class PipelineBuilder
     private readonly PipelinePlan _plan;
     private readonly ILogger _logger;
 
+    /// <summary>Shared by every plugin context: inputs register the files they read, file buffers ask at recovery.</summary>
+    private readonly Buffers.SourceRegistry _sources = new();
+
     public PipelineBuilder(PipelinePlan plan, ILogger logger)
     {
         _plan = plan;
@@ -87,6 +90,7 @@ internal sealed partial class PipelineBuilder
             Router = router,
             LabelRouter = name => Labels.GetValueOrDefault(name),
             MetricsRegistry = options.Metrics,
+            Sources = _sources,
         };
 
         var metrics = RegisterMetrics(planned);

@@ -37,6 +37,12 @@ public sealed class PluginContext
     /// <summary>Finds the router of a label by name (<c>@label</c> in an output such as relabel); null when unknown.</summary>
     public Func<string, IEventRouter?> LabelRouter { get; init; } = _ => null;
 
+    /// <summary>
+    /// The files this pipeline's inputs will read, by pos_file (<see cref="Buffers.SourceRegistry"/>); null when the
+    /// plugin is built alone (tests), in which case a recovering file buffer trusts the pos_file alone.
+    /// </summary>
+    public Buffers.SourceRegistry? Sources { get; init; }
+
     /// <summary>The pipeline's metrics registry (a private one when the plugin is built alone, as in tests).</summary>
     public MetricsRegistry MetricsRegistry
     {
@@ -63,6 +69,7 @@ public sealed class PluginContext
             Router = Router,
             LabelRouter = LabelRouter,
             MetricsRegistry = MetricsRegistry,
+            Sources = Sources,
         };
         return bound.Descriptor.Build(bound.Options, child) as T
             ?? throw new InvalidOperationException($"@type {bound.Descriptor.Spec.Type} is not a {typeof(T).Name}");

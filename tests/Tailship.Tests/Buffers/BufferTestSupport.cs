@@ -62,8 +62,8 @@ internal static class BufferTest
         return diags.HasErrors ? null : BufferOptions.FromConfig(bound, new BufferDefaults(), diags);
     }
 
-    public static PluginContext Context(TimeProvider time, ListLoggerFactory? logs = null) =>
-        new(BuiltinPlugins.CreateRegistry()) { Time = time, PluginId = "test_out", PluginType = "test", LoggerFactory = logs ?? new ListLoggerFactory() };
+    public static PluginContext Context(TimeProvider time, ListLoggerFactory? logs = null, SourceRegistry? sources = null) =>
+        new(BuiltinPlugins.CreateRegistry()) { Time = time, PluginId = "test_out", PluginType = "test", LoggerFactory = logs ?? new ListLoggerFactory(), Sources = sources };
 
     public static EventBatch Batch(DateTimeOffset at, params string[] messages)
     {

@@ -33,6 +33,47 @@ public sealed class SourceRollbackTests : IDisposable
     }
 
     [Fact]
+    public async Task SourceStillConfigured_BatchPastSavedPositionDropped()
+    {
+        var inode = WriteLog("a\nb\nc\nd\n");
+        WritePos(LogPath, offset: 4, inode);
+        await CrashAfterAsync(Emit(0, 4, inode, "a", "b"), Emit(4, 8, inode, "c", "d"));
+        var sources = new SourceRegistry();
+        sources.Add(PosPath, path => path == LogPath);
+
+        var (lines, _) = await RecoverWithAsync(sources);
+
+        Assert.Equal(["a", "b"], lines);
+    }
+
+    [Theory]
+    [InlineData("no input")]
+    [InlineData("path no longer tailed")]
+    [InlineData("another pos_file")]
+    public async Task SourceNoLongerConfigured_BatchKept(string change)
+    {
+        // The configuration changed across the crash: nothing of this run reads the file again, so dropping the
+        // batch the pos_file does not cover would lose it.
+        var inode = WriteLog("a\nb\nc\nd\n");
+        WritePos(LogPath, offset: 4, inode);
+        await CrashAfterAsync(Emit(0, 4, inode, "a", "b"), Emit(4, 8, inode, "c", "d"));
+        var sources = new SourceRegistry();
+        switch (change)
+        {
+            case "path no longer tailed":
+                sources.Add(PosPath, path => path != LogPath);
+                break;
+            case "another pos_file":
+                sources.Add(_dir["other.pos"], _ => true);
+                break;
+        }
+
+        var (lines, _) = await RecoverWithAsync(sources);
+
+        Assert.Equal(["a", "b", "c", "d"], lines);
+    }
+
+    [Fact]
     public async Task EveryBatchPastSavedPosition_ChunkRemoved()
     {
         var inode = WriteLog("a\nb\n");
@@ -166,11 +207,15 @@ public sealed class SourceRollbackTests : IDisposable
         }
     }
 
-    private async Task<(List<string> Lines, ListLoggerFactory Logs)> RecoverAsync(string keys = "", params (string Key, string Value)[] more)
+    private Task<(List<string> Lines, ListLoggerFactory Logs)> RecoverWithAsync(SourceRegistry sources) => RecoverCoreAsync(sources, "", []);
+
+    private Task<(List<string> Lines, ListLoggerFactory Logs)> RecoverAsync(string keys = "", params (string Key, string Value)[] more) => RecoverCoreAsync(null, keys, more);
+
+    private async Task<(List<string> Lines, ListLoggerFactory Logs)> RecoverCoreAsync(SourceRegistry? sources, string keys, (string Key, string Value)[] more)
     {
         var logs = new ListLoggerFactory();
         var output = new RecordingOutput();
-        await using var host = new BufferedOutputHost(output, Options(keys, more), BufferTest.Context(TimeProvider.System, logs), null);
+        await using var host = new BufferedOutputHost(output, Options(keys, more), BufferTest.Context(TimeProvider.System, logs, sources), null);
         host.RecoverChunks();
         await host.FlushAllAsync(TestContext.Current.CancellationToken);
         return (output.Lines().Select(l => l.Split('\t')[1]).ToList(), logs);

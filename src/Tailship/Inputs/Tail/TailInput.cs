@@ -41,6 +41,11 @@ internal sealed partial class TailInput : IInput, IAsyncDisposable
         _commitPolicy = commitPolicy;
         _logger = context.CreateLogger("Tailship.Inputs.Tail");
         _warnings = new WarningLimiter(context.Time, TimeSpan.FromSeconds(60));
+        if (options.PosFile is { } posFile)
+        {
+            // Asked by a recovering file buffer before this input starts: would it read this path again?
+            context.Sources?.Add(posFile, path => new TailPathExpander(_options, _context.Time, _logger, _warnings).Expand().Exists(f => f.Path == path));
+        }
     }
 
     /// <summary>The positions (for tests and the monitor); null before start.</summary>

@@ -24,6 +24,23 @@ public sealed class TailInputTests : IAsyncDisposable
         Enumerable.Range(from, to - from + 1).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
 
     [Fact]
+    public void Built_RegistersWhatItWillReadForBufferRecovery()
+    {
+        var log = _h.PathOf("app.log");
+        var skipped = _h.PathOf("app.skip.log");
+        File.WriteAllText(log, "a\n");
+        File.WriteAllText(skipped, "b\n");
+        var pos = _h.PathOf("app.pos");
+        _h.Sources = new Tailship.Buffers.SourceRegistry();
+
+        _h.Create(("path", _h.PathOf("*.log")), ("exclude_path", skipped), ("pos_file", pos), ("tag", "a"));
+
+        Assert.True(_h.Sources.WillRead(pos, log));
+        Assert.False(_h.Sources.WillRead(pos, skipped));
+        Assert.False(_h.Sources.WillRead(_h.PathOf("other.pos"), log));
+    }
+
+    [Fact]
     public async Task ReadFromHead_EveryLineInOrder_WithTagAndPathKey()
     {
         var log = _h.PathOf("web.log");

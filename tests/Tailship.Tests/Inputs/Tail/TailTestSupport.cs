@@ -194,6 +194,9 @@ internal sealed class TailHarness : IAsyncDisposable
 
     public CapturingLoggerFactory Logs { get; } = new();
 
+    /// <summary>Given to the inputs' contexts, as a pipeline does (null by default, as for a plugin built alone).</summary>
+    public Tailship.Buffers.SourceRegistry? Sources { get; set; }
+
     public string PathOf(string name) => Path.Combine(Dir, name);
 
     /// <summary>The real plugins, with <c>none</c> replaced by the test parser (it can reject lines on demand).</summary>
@@ -237,7 +240,7 @@ internal sealed class TailHarness : IAsyncDisposable
         var diagnostics = new DiagnosticBag();
         var bound = Bind(Section(parameters), diagnostics);
         Assert.False(diagnostics.HasErrors, string.Join("\n", diagnostics.Items));
-        var context = new PluginContext(Registry()) { LoggerFactory = Logs, PluginType = "tail" };
+        var context = new PluginContext(Registry()) { LoggerFactory = Logs, PluginType = "tail", Sources = Sources };
         var input = new TailInput((TailOptions)bound!.Options, context, policy ?? CommitOnAcceptPolicy.Instance);
         _inputs.Add(input);
         return input;
