@@ -6,22 +6,22 @@ namespace Tailship.Events;
 /// A record: an ordered map of string keys to values. Insertion order is kept (Fluentd's JSON output depends on
 /// it), setting an existing key keeps its position, and lookups are linear because records have few keys.
 /// </summary>
+/// <remarks>Keys and values live side by side in one array: a record costs two allocations (the parsers make one
+/// per line, so this is on the hot path of every input).</remarks>
 public sealed class Record : IEnumerable<KeyValuePair<string, RecordValue>>, IEquatable<Record>
 {
-    private string[] _keys;
-    private RecordValue[] _values;
+    private Entry[] _entries;
 
     public Record(int capacity = 4)
     {
-        _keys = new string[Math.Max(capacity, 1)];
-        _values = new RecordValue[Math.Max(capacity, 1)];
+        _entries = new Entry[Math.Max(capacity, 1)];
     }
 
     public int Count { get; private set; }
 
-    public string KeyAt(int index) => _keys[index];
+    public string KeyAt(int index) => _entries[index].Key;
 
-    public RecordValue ValueAt(int index) => _values[index];
+    public RecordValue ValueAt(int index) => _entries[index].Value;
 
     public RecordValue this[string key]
     {
@@ -33,7 +33,7 @@ public sealed class Record : IEnumerable<KeyValuePair<string, RecordValue>>, IEq
     {
         for (var i = 0; i < Count; i++)
         {
-            if (string.Equals(_keys[i], key, StringComparison.Ordinal))
+            if (string.Equals(_entries[i].Key, key, StringComparison.Ordinal))
             {
                 return i;
             }
@@ -47,7 +47,7 @@ public sealed class Record : IEnumerable<KeyValuePair<string, RecordValue>>, IEq
     public bool TryGetValue(string key, out RecordValue value)
     {
         var i = IndexOf(key);
-        value = i >= 0 ? _values[i] : default;
+        value = i >= 0 ? _entries[i].Value : default;
         return i >= 0;
     }
 
@@ -57,7 +57,7 @@ public sealed class Record : IEnumerable<KeyValuePair<string, RecordValue>>, IEq
         var i = IndexOf(key);
         if (i >= 0)
         {
-            _values[i] = value;
+            _entries[i].Value = value;
             return;
         }
 
@@ -67,14 +67,12 @@ public sealed class Record : IEnumerable<KeyValuePair<string, RecordValue>>, IEq
     /// <summary>Adds a key known not to be present (no lookup): the fast path for parsers.</summary>
     public void Append(string key, RecordValue value)
     {
-        if (Count == _keys.Length)
+        if (Count == _entries.Length)
         {
-            System.Array.Resize(ref _keys, Count * 2);
-            System.Array.Resize(ref _values, Count * 2);
+            System.Array.Resize(ref _entries, Count * 2);
         }
 
-        _keys[Count] = key;
-        _values[Count] = value;
+        _entries[Count] = new Entry(key, value);
         Count++;
     }
 
@@ -86,28 +84,25 @@ public sealed class Record : IEnumerable<KeyValuePair<string, RecordValue>>, IEq
             return false;
         }
 
-        System.Array.Copy(_keys, i + 1, _keys, i, Count - i - 1);
-        System.Array.Copy(_values, i + 1, _values, i, Count - i - 1);
+        System.Array.Copy(_entries, i + 1, _entries, i, Count - i - 1);
         Count--;
-        _keys[Count] = null!;
-        _values[Count] = default;
+        _entries[Count] = default;
         return true;
     }
 
     public void Clear()
     {
-        System.Array.Clear(_keys, 0, Count);
-        System.Array.Clear(_values, 0, Count);
+        System.Array.Clear(_entries, 0, Count);
         Count = 0;
     }
 
     /// <summary>A shallow copy (nested maps and arrays are shared).</summary>
     public Record Clone()
     {
-        var copy = new Record(Count);
+        var copy = new Record(Count) { Count = Count };
         for (var i = 0; i < Count; i++)
         {
-            copy.Append(_keys[i], _values[i]);
+            copy._entries[i] = _entries[i];
         }
 
         return copy;
@@ -143,7 +138,7 @@ public sealed class Record : IEnumerable<KeyValuePair<string, RecordValue>>, IEq
     {
         for (var i = 0; i < Count; i++)
         {
-            yield return new KeyValuePair<string, RecordValue>(_keys[i], _values[i]);
+            yield return new KeyValuePair<string, RecordValue>(_entries[i].Key, _entries[i].Value);
         }
     }
 
@@ -158,7 +153,7 @@ public sealed class Record : IEnumerable<KeyValuePair<string, RecordValue>>, IEq
 
         for (var i = 0; i < Count; i++)
         {
-            if (!other.TryGetValue(_keys[i], out var v) || !v.Equals(_values[i]))
+            if (!other.TryGetValue(_entries[i].Key, out var v) || !v.Equals(_entries[i].Value))
             {
                 return false;
             }
@@ -181,4 +176,10 @@ public sealed class Record : IEnumerable<KeyValuePair<string, RecordValue>>, IEq
         RecordValueKind.String => "\"" + v.AsString + "\"",
         _ => v.ToString(),
     };
+
+    private struct Entry(string key, RecordValue value)
+    {
+        public readonly string Key = key;
+        public RecordValue Value = value;
+    }
 }

@@ -32,7 +32,6 @@ internal sealed class JsonFormatter : IFormatter
 
     public void Format(string tag, EventTime time, Record record, IBufferWriter<byte> output)
     {
-        YajlWriter.WriteRecord(record, output);
-        output.Write(_lineEnding);
+        YajlWriter.WriteLine(default, record, _lineEnding, output);
     }
 }

@@ -26,6 +26,166 @@ internal static class YajlWriter
     /// <summary>Strings up to this many bytes are written with one buffer reservation when nothing needs escaping.</summary>
     private const int FastPathLimit = 4096;
 
+    /// <summary>Records whose one-reservation bound exceeds this are written piece by piece.</summary>
+    private const int LineReservationLimit = 64 * 1024;
+
+    /// <summary>.NET strings up to this many chars are transcoded on the stack by the one-reservation path.</summary>
+    private const int StackTranscodeLimit = 1024;
+
+    /// <summary>
+    /// <paramref name="prefix"/>, the record as JSON and <paramref name="suffix"/> (a formatter's line): with one
+    /// buffer reservation when the record is flat (strings, numbers, booleans, null) and not huge, which is nearly
+    /// every log line; otherwise piece by piece. The bytes are the same either way.
+    /// </summary>
+    public static void WriteLine(ReadOnlySpan<byte> prefix, Record record, ReadOnlySpan<byte> suffix, IBufferWriter<byte> output)
+    {
+        var bound = FlatBound(record);
+        if (bound >= 0 && bound <= LineReservationLimit)
+        {
+            var span = output.GetSpan(prefix.Length + bound + suffix.Length);
+            prefix.CopyTo(span);
+            var n = prefix.Length;
+            n += WriteFlat(record, span[n..]);
+            suffix.CopyTo(span[n..]);
+            output.Advance(n + suffix.Length);
+            return;
+        }
+
+        output.Write(prefix);
+        WriteRecord(record, output);
+        output.Write(suffix);
+    }
+
+    /// <summary>
+    /// The most bytes <see cref="WriteFlat"/> can write for this record, or -1 when a value is an array, a map or a
+    /// long .NET string. A character or byte becomes at most 6 bytes (an escape like <c>\u001F</c>; a UTF-16 char
+    /// becomes at most 3 UTF-8 bytes, and those are never escaped).
+    /// </summary>
+    private static int FlatBound(Record record)
+    {
+        long bound = 2;
+        for (var i = 0; i < record.Count; i++)
+        {
+            var key = record.KeyAt(i);
+            if (key.Length > StackTranscodeLimit)
+            {
+                return -1;
+            }
+
+            bound += (6L * key.Length) + 4; // quotes, colon, comma
+            var value = record.ValueAt(i);
+            switch (value.Kind)
+            {
+                case RecordValueKind.Null:
+                case RecordValueKind.Bool:
+                    bound += 5;
+                    break;
+                case RecordValueKind.Integer:
+                    bound += value.BigIntegerDigits is { } digits ? digits.Length : 20;
+                    break;
+                case RecordValueKind.Float:
+                    bound += RubyFloatWriter.MaxLength;
+                    break;
+                case RecordValueKind.String when value.IsUtf8Bytes:
+                    bound += (6L * value.Utf8.Length) + 2;
+                    break;
+                case RecordValueKind.String when value.AsString!.Length <= StackTranscodeLimit:
+                    bound += (6L * value.AsString!.Length) + 2;
+                    break;
+                default:
+                    return -1;
+            }
+        }
+
+        return bound > int.MaxValue / 2 ? -1 : (int)bound;
+    }
+
+    /// <summary>A flat record (see <see cref="FlatBound"/>) into a span that holds its bound; returns the bytes written.</summary>
+    private static int WriteFlat(Record record, Span<byte> destination)
+    {
+        var count = record.Count;
+        destination[0] = (byte)'{';
+        var n = 1;
+        for (var i = 0; i < count; i++)
+        {
+            if (i > 0)
+            {
+                destination[n++] = (byte)',';
+            }
+
+            n += KeyCache.Write(record.KeyAt(i), destination[n..]);
+            n += WriteFlatValue(record.ValueAt(i), destination[n..]);
+        }
+
+        destination[n++] = (byte)'}';
+        return n;
+    }
+
+    private static int WriteFlatValue(in RecordValue value, Span<byte> destination)
+    {
+        switch (value.Kind)
+        {
+            case RecordValueKind.Null:
+                "null"u8.CopyTo(destination);
+                return 4;
+            case RecordValueKind.Bool:
+                var literal = value.AsBool ? "true"u8 : "false"u8;
+                literal.CopyTo(destination);
+                return literal.Length;
+            case RecordValueKind.Integer:
+                if (value.BigIntegerDigits is { } digits)
+                {
+                    return Encoding.UTF8.GetBytes(digits, destination);
+                }
+
+                Utf8Formatter.TryFormat(value.AsInteger, destination, out var written);
+                return written;
+            case RecordValueKind.Float:
+                if (!double.IsFinite(value.AsFloat))
+                {
+                    "null"u8.CopyTo(destination);
+                    return 4;
+                }
+
+                return RubyFloatWriter.Write(value.AsFloat, destination);
+            default:
+                return value.IsUtf8Bytes ? WriteQuoted(value.Utf8, destination) : WriteQuoted(value.AsString!, destination);
+        }
+    }
+
+    /// <summary>A quoted, escaped .NET string of at most <see cref="StackTranscodeLimit"/> chars into a span.</summary>
+    private static int WriteQuoted(string value, Span<byte> destination)
+    {
+        Span<byte> utf8 = stackalloc byte[StackTranscodeLimit * 3];
+        System.Text.Unicode.Utf8.FromUtf16(value, utf8, out _, out var length, replaceInvalidSequences: true, isFinalBlock: true);
+        return WriteQuoted(utf8[..length], destination);
+    }
+
+    /// <summary>A quoted, escaped UTF-8 string into a span of at least 6 × length + 2 bytes.</summary>
+    private static int WriteQuoted(ReadOnlySpan<byte> utf8, Span<byte> destination)
+    {
+        destination[0] = (byte)'"';
+        var n = 1;
+        while (true)
+        {
+            var i = utf8.IndexOfAny(NeedsEscape);
+            if (i < 0)
+            {
+                utf8.CopyTo(destination[n..]);
+                n += utf8.Length;
+                break;
+            }
+
+            utf8[..i].CopyTo(destination[n..]);
+            n += i;
+            n += WriteEscape(utf8[i], destination[n..]);
+            utf8 = utf8[(i + 1)..];
+        }
+
+        destination[n++] = (byte)'"';
+        return n;
+    }
+
     public static void WriteRecord(Record record, IBufferWriter<byte> output)
     {
         var count = record.Count;
@@ -162,10 +322,12 @@ internal static class YajlWriter
         }
     }
 
-    private static void WriteEscape(byte b, IBufferWriter<byte> output)
+    private static void WriteEscape(byte b, IBufferWriter<byte> output) => output.Advance(WriteEscape(b, output.GetSpan(6)));
+
+    /// <summary>The escape of one byte (2 or 6 bytes) into a span of at least 6.</summary>
+    private static int WriteEscape(byte b, Span<byte> span)
     {
         ReadOnlySpan<byte> hex = "0123456789ABCDEF"u8;
-        var span = output.GetSpan(6);
         span[0] = (byte)'\\';
         var n = 2;
         switch (b)
@@ -201,7 +363,7 @@ internal static class YajlWriter
                 break;
         }
 
-        output.Advance(n);
+        return n;
     }
 
     private static void WriteArray(List<RecordValue> items, IBufferWriter<byte> output)
@@ -244,6 +406,35 @@ internal static class YajlWriter
 
         var span = output.GetSpan(RubyFloatWriter.MaxLength);
         output.Advance(RubyFloatWriter.Write(value, span));
+    }
+
+    /// <summary>
+    /// Keys as their quoted JSON form with the colon (<c>"message":</c>), remembered per thread: records of one
+    /// source repeat the same few key strings, so the UTF-8 encoding and the escape scan run once per key.
+    /// Looked up by reference; a miss (another string with the same text, or a collision) only costs an encoding.
+    /// </summary>
+    private static class KeyCache
+    {
+        private const int Size = 16; // a power of two
+
+        [ThreadStatic]
+        private static (string Key, byte[] Json)[]? t_entries;
+
+        public static int Write(string key, Span<byte> destination)
+        {
+            var entries = t_entries ??= new (string, byte[])[Size];
+            ref var entry = ref entries[System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key) & (Size - 1)];
+            if (!ReferenceEquals(entry.Key, key))
+            {
+                Span<byte> scratch = stackalloc byte[(StackTranscodeLimit * 6) + 3];
+                var n = WriteQuoted(key, scratch);
+                scratch[n++] = (byte)':';
+                entry = (key, scratch[..n].ToArray());
+            }
+
+            entry.Json.CopyTo(destination);
+            return entry.Json.Length;
+        }
     }
 
     private static void WriteByte(byte b, IBufferWriter<byte> output)

@@ -57,15 +57,12 @@ internal sealed class OutFileFormatter : IFormatter
                 _header = header;
             }
 
-            output.Write(header.Bytes);
-        }
-        else
-        {
-            WriteHeader(tag, time, output);
+            YajlWriter.WriteLine(header.Bytes, record, _options.Newline, output);
+            return;
         }
 
-        YajlWriter.WriteRecord(record, output);
-        output.Write(_options.Newline);
+        WriteHeader(tag, time, output);
+        YajlWriter.WriteLine(default, record, _options.Newline, output);
     }
 
     private byte[] BuildHeader(string tag, EventTime time)

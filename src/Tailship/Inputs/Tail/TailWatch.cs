@@ -850,7 +850,7 @@ internal sealed class TailWatch : ILineSink, IStatSweepTarget
         if (_rt.Options.EmitUnmatchedLines)
         {
             var record = new Record(2);
-            record.Append("unmatched_line", RecordValue.FromUtf8(text.ToArray()));
+            record.Append("unmatched_line", Utf8Slab.Copy(text));
             Add(_readTime, record);
         }
         else if (_rt.Warnings.ShouldLog("unmatched:" + _path, out var suppressed))

@@ -40,7 +40,7 @@ internal sealed class NoneParser : IParser
         }
 
         var record = new Record(1);
-        record.Append(_messageKey, RecordValue.FromUtf8(text.ToArray()));
+        record.Append(_messageKey, Utf8Slab.Copy(text));
         emit(readTime, record);
         return true;
     }
