@@ -15,6 +15,19 @@ namespace Tailship.Outputs.S3;
 /// </summary>
 internal static class S3ClientFactory
 {
+    /// <summary>
+    /// The SDK's <c>BufferSize</c>: it sends a request body through a <c>StreamContent</c> copy loop with buffers of this
+    /// size, one socket write each. Its default, 8 KiB, made about 1,000 <c>sendto</c> calls per 8 MiB object; 1 MiB
+    /// makes 8, for one pooled 1 MiB buffer per request in flight (docs/s3.md, "Upload cost").
+    /// </summary>
+    internal const int BodyBufferSize = 1 << 20;
+
+    /// <summary>Whether requests go over HTTPS: to an https endpoint, or to AWS's own (always HTTPS unless UseHttp).</summary>
+    public static bool UsesHttps(IClientConfig config) =>
+        config.ServiceURL is { } url
+            ? url.StartsWith("https:", StringComparison.OrdinalIgnoreCase)
+            : !config.UseHttp;
+
     public static string ResolveRegion(S3ConnectionSettings c, Func<string, string?> env) =>
         c.Region ?? env("AWS_REGION") ?? env("AWS_DEFAULT_REGION") ?? "us-east-1";
 
@@ -35,6 +48,7 @@ internal static class S3ClientFactory
             RetryMode = RequestRetryMode.Standard,
             MaxErrorRetry = 2,
             Timeout = TimeSpan.FromSeconds(60),
+            BufferSize = BodyBufferSize,
         };
         if (endpoint is null)
         {

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Hashing;
 using Amazon.S3;
 using Amazon.S3.Model;
 
@@ -12,7 +14,11 @@ namespace Tailship.Outputs.S3;
 /// </summary>
 /// <remarks>
 /// Bodies are sent with <c>UseChunkEncoding = false</c>: S3-compatible servers such as Ceph 16 reject
-/// <c>aws-chunked</c> bodies with trailing checksums (REFERENCE.md). Not thread-safe: one writer per object.
+/// <c>aws-chunked</c> bodies with trailing checksums (REFERENCE.md). Over plain HTTP the SDK signs the payload (one
+/// SHA-256 pass over each body); over HTTPS (<c>unsignedPayload</c>) the payload is sent as <c>UNSIGNED-PAYLOAD</c>, as
+/// aws-sdk-ruby (fluent-plugin-s3) does, because TLS already protects it, and unless <c>checksum_algorithm</c> names
+/// another checksum, a CRC-32 computed here goes with it as <c>x-amz-checksum-crc32</c> for the server to check
+/// (docs/s3.md, "Upload cost"). Not thread-safe: one writer per object.
 /// </remarks>
 internal sealed class S3ObjectWriter : Stream
 {
@@ -20,6 +26,7 @@ internal sealed class S3ObjectWriter : Stream
     private readonly S3UploadRequest _request;
     private readonly int _partSize;
     private readonly SemaphoreSlim _slots;
+    private readonly bool _unsignedPayload;
     private readonly List<Task<PartETag>> _parts = [];
     private readonly Queue<(byte[] Buffer, int Length)> _full = new();
     private byte[] _buffer;
@@ -29,11 +36,12 @@ internal sealed class S3ObjectWriter : Stream
     private bool _disposed;
     private long _written;
 
-    public S3ObjectWriter(IAmazonS3 client, S3UploadRequest request, int partSize, int concurrency)
+    public S3ObjectWriter(IAmazonS3 client, S3UploadRequest request, int partSize, int concurrency, bool unsignedPayload)
     {
         _client = client;
         _request = request;
         _partSize = partSize;
+        _unsignedPayload = unsignedPayload;
         _slots = new SemaphoreSlim(Math.Max(1, concurrency));
         _buffer = ArrayPool<byte>.Shared.Rent(partSize);
     }
@@ -67,16 +75,24 @@ internal sealed class S3ObjectWriter : Stream
         {
             var n = Math.Min(buffer.Length, _partSize - _filled);
             buffer[..n].CopyTo(_buffer.AsSpan(_filled));
-            _filled += n;
-            _written += n;
+            Advance(n);
             buffer = buffer[n..];
-            if (_filled == _partSize)
-            {
-                _full.Enqueue((_buffer, _filled));
-                _buffer = ArrayPool<byte>.Shared.Rent(_partSize);
-                _filled = 0;
-            }
         }
+    }
+
+    /// <summary>
+    /// The free space of the part being filled, never empty, for a reader to fill in place (one copy fewer than
+    /// <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>); then <see cref="AdvanceAsync"/> with the count.
+    /// </summary>
+    public Memory<byte> GetFreeMemory() => _buffer.AsMemory(_filled, _partSize - _filled);
+
+    /// <summary>Takes <paramref name="count"/> bytes written into <see cref="GetFreeMemory"/>, and sends a part filled by them.</summary>
+    public Task AdvanceAsync(int count, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _partSize - _filled);
+        Advance(count);
+        return _full.Count == 0 ? Task.CompletedTask : SendFullPartsAsync(cancellationToken);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -90,6 +106,14 @@ internal sealed class S3ObjectWriter : Stream
 
     public override void Flush()
     {
+    }
+
+    /// <summary>The base64 big-endian CRC-32 of a body, as <c>x-amz-checksum-crc32</c> carries it.</summary>
+    internal static string Crc32Base64(ReadOnlySpan<byte> body)
+    {
+        Span<byte> value = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(value, Crc32.HashToUInt32(body));
+        return Convert.ToBase64String(value);
     }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -204,6 +228,21 @@ internal sealed class S3ObjectWriter : Stream
         _uploadId = null;
     }
 
+    private void Advance(int count)
+    {
+        _filled += count;
+        _written += count;
+        if (_filled == _partSize)
+        {
+            _full.Enqueue((_buffer, _filled));
+            _buffer = ArrayPool<byte>.Shared.Rent(_partSize);
+            _filled = 0;
+        }
+    }
+
+    /// <summary>Over HTTPS with no <c>checksum_algorithm</c>: the CRC-32 that stands in for the payload signature.</summary>
+    private bool SendsOwnCrc32 => _unsignedPayload && _request.ChecksumAlgorithm is null;
+
     private async Task PutSingleAsync(CancellationToken cancellationToken)
     {
         using var body = new MemoryStream(_buffer, 0, _filled, writable: false);
@@ -221,6 +260,15 @@ internal sealed class S3ObjectWriter : Stream
             put.ChecksumAlgorithm = algorithm;
         }
 
+        if (_unsignedPayload)
+        {
+            put.DisablePayloadSigning = true;
+            if (SendsOwnCrc32)
+            {
+                put.ChecksumCRC32 = Crc32Base64(_buffer.AsSpan(0, _filled));
+            }
+        }
+
         await _client.PutObjectAsync(put, cancellationToken).ConfigureAwait(false);
     }
 
@@ -235,6 +283,12 @@ internal sealed class S3ObjectWriter : Stream
                 if (_request.ChecksumAlgorithm is { } algorithm)
                 {
                     initiate.ChecksumAlgorithm = algorithm;
+                }
+                else if (SendsOwnCrc32)
+                {
+                    // The parts carry CRC-32s: the upload must be created for them (AWS refuses a part checksum the
+                    // upload was not created with).
+                    initiate.ChecksumAlgorithm = ChecksumAlgorithm.CRC32;
                 }
 
                 _uploadId = (await _client.InitiateMultipartUploadAsync(initiate, cancellationToken).ConfigureAwait(false)).UploadId;
@@ -280,8 +334,21 @@ internal sealed class S3ObjectWriter : Stream
                 request.ChecksumAlgorithm = algorithm;
             }
 
+            string? crc32 = null;
+            if (_unsignedPayload)
+            {
+                request.DisablePayloadSigning = true;
+                if (SendsOwnCrc32)
+                {
+                    crc32 = Crc32Base64(buffer.AsSpan(0, length));
+                    request.ChecksumCRC32 = crc32;
+                }
+            }
+
             var response = await _client.UploadPartAsync(request, cancellationToken).ConfigureAwait(false);
-            return new PartETag(number, response.ETag);
+
+            // CompleteMultipartUpload names each part's checksum when the upload was created with one.
+            return new PartETag(number, response.ETag) { ChecksumCRC32 = crc32 };
         }
         finally
         {
