@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.IO.Hashing;
 using Amazon.S3;
 using Amazon.S3.Model;
 
@@ -16,9 +14,9 @@ namespace Tailship.Outputs.S3;
 /// Bodies are sent with <c>UseChunkEncoding = false</c>: S3-compatible servers such as Ceph 16 reject
 /// <c>aws-chunked</c> bodies with trailing checksums (REFERENCE.md). Over plain HTTP the SDK signs the payload (one
 /// SHA-256 pass over each body); over HTTPS (<c>unsignedPayload</c>) the payload is sent as <c>UNSIGNED-PAYLOAD</c>, as
-/// aws-sdk-ruby (fluent-plugin-s3) does, because TLS already protects it, and unless <c>checksum_algorithm</c> names
-/// another checksum, a CRC-32 computed here goes with it as <c>x-amz-checksum-crc32</c> for the server to check
-/// (docs/s3.md, "Upload cost"). Not thread-safe: one writer per object.
+/// aws-sdk-ruby (fluent-plugin-s3) does, because TLS already protects it, with a checksum header for the server to
+/// check: <c>checksum_algorithm</c>'s, else CRC-32 (docs/s3.md, "Upload cost"). Checksums are computed here
+/// (<see cref="S3Checksum"/>). Not thread-safe: one writer per object.
 /// </remarks>
 internal sealed class S3ObjectWriter : Stream
 {
@@ -108,13 +106,6 @@ internal sealed class S3ObjectWriter : Stream
     {
     }
 
-    /// <summary>The base64 big-endian CRC-32 of a body, as <c>x-amz-checksum-crc32</c> carries it.</summary>
-    internal static string Crc32Base64(ReadOnlySpan<byte> body)
-    {
-        Span<byte> value = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(value, Crc32.HashToUInt32(body));
-        return Convert.ToBase64String(value);
-    }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -240,8 +231,8 @@ internal sealed class S3ObjectWriter : Stream
         }
     }
 
-    /// <summary>Over HTTPS with no <c>checksum_algorithm</c>: the CRC-32 that stands in for the payload signature.</summary>
-    private bool SendsOwnCrc32 => _unsignedPayload && _request.ChecksumAlgorithm is null;
+    /// <summary><c>checksum_algorithm</c>; over HTTPS without it, CRC-32, which stands in for the payload signature.</summary>
+    private ChecksumAlgorithm? Checksum => _request.ChecksumAlgorithm ?? (_unsignedPayload ? ChecksumAlgorithm.CRC32 : null);
 
     private async Task PutSingleAsync(CancellationToken cancellationToken)
     {
@@ -255,19 +246,12 @@ internal sealed class S3ObjectWriter : Stream
             UseChunkEncoding = false,
         };
         _request.ApplyObjectSettings(put.Headers, put.Metadata);
-        if (_request.ChecksumAlgorithm is { } algorithm)
+        if (Checksum is { } algorithm)
         {
-            put.ChecksumAlgorithm = algorithm;
+            S3Checksum.Apply(put, algorithm, S3Checksum.Compute(algorithm, _buffer.AsSpan(0, _filled)));
         }
 
-        if (_unsignedPayload)
-        {
-            put.DisablePayloadSigning = true;
-            if (SendsOwnCrc32)
-            {
-                put.ChecksumCRC32 = Crc32Base64(_buffer.AsSpan(0, _filled));
-            }
-        }
+        put.DisablePayloadSigning = _unsignedPayload;
 
         await _client.PutObjectAsync(put, cancellationToken).ConfigureAwait(false);
     }
@@ -280,15 +264,11 @@ internal sealed class S3ObjectWriter : Stream
             {
                 var initiate = new InitiateMultipartUploadRequest { BucketName = _request.Bucket, Key = _request.Key };
                 _request.ApplyObjectSettings(initiate.Headers, initiate.Metadata);
-                if (_request.ChecksumAlgorithm is { } algorithm)
+                if (Checksum is { } algorithm)
                 {
+                    // The parts carry this checksum: the upload is created for it (S3 refuses part checksums of
+                    // another algorithm than the upload's).
                     initiate.ChecksumAlgorithm = algorithm;
-                }
-                else if (SendsOwnCrc32)
-                {
-                    // The parts carry CRC-32s: the upload must be created for them (AWS refuses a part checksum the
-                    // upload was not created with).
-                    initiate.ChecksumAlgorithm = ChecksumAlgorithm.CRC32;
                 }
 
                 _uploadId = (await _client.InitiateMultipartUploadAsync(initiate, cancellationToken).ConfigureAwait(false)).UploadId;
@@ -329,26 +309,23 @@ internal sealed class S3ObjectWriter : Stream
                 UseChunkEncoding = false,
             };
             _request.ApplySseCustomer(request);
-            if (_request.ChecksumAlgorithm is { } algorithm)
+            var checksum = Checksum is { } algorithm ? S3Checksum.Compute(algorithm, buffer.AsSpan(0, length)) : null;
+            if (checksum is not null)
             {
-                request.ChecksumAlgorithm = algorithm;
+                S3Checksum.Apply(request, Checksum!, checksum);
             }
 
-            string? crc32 = null;
-            if (_unsignedPayload)
-            {
-                request.DisablePayloadSigning = true;
-                if (SendsOwnCrc32)
-                {
-                    crc32 = Crc32Base64(buffer.AsSpan(0, length));
-                    request.ChecksumCRC32 = crc32;
-                }
-            }
-
+            request.DisablePayloadSigning = _unsignedPayload;
             var response = await _client.UploadPartAsync(request, cancellationToken).ConfigureAwait(false);
 
             // CompleteMultipartUpload names each part's checksum when the upload was created with one.
-            return new PartETag(number, response.ETag) { ChecksumCRC32 = crc32 };
+            var etag = new PartETag(number, response.ETag);
+            if (checksum is not null)
+            {
+                S3Checksum.Apply(etag, Checksum!, checksum);
+            }
+
+            return etag;
         }
         finally
         {

@@ -84,6 +84,9 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
 
     public S3OutputMetrics Metrics { get; }
 
+    /// <summary>The S3 client, for tests that watch the requests it sends.</summary>
+    internal IAmazonS3 Client => _client;
+
     public ReadinessStatus CheckReadiness() => _ready ? ReadinessStatus.Ready : ReadinessStatus.NotReady(_notReadyReason ?? "not ready");
 
     /// <summary>Builds the output with its formatter, credentials and client.</summary>
