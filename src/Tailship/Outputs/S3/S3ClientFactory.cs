@@ -131,7 +131,10 @@ internal static class S3ClientFactory
             return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         }
 
-        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
+        // Cached by the SDK, per S3 client (GetConfigUniqueString null), and disposed with it. Without the cache the
+        // SDK asked for a new HttpClient for every request: a new connection and TLS handshake per upload, and
+        // handlers left for the finalizer.
+        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => true;
 
         public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => false;
 
