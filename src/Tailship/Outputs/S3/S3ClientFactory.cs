@@ -17,10 +17,11 @@ internal static class S3ClientFactory
 {
     /// <summary>
     /// The SDK's <c>BufferSize</c>: it sends a request body through a <c>StreamContent</c> copy loop with buffers of this
-    /// size, one socket write each. Its default, 8 KiB, made about 1,000 <c>sendto</c> calls per 8 MiB object; 1 MiB
-    /// makes 8, for one pooled 1 MiB buffer per request in flight (docs/s3.md, "Upload cost").
+    /// size, one socket write each. Its default, 8 KiB, made about 1,000 <c>sendto</c> calls per 8 MiB object; 256 KiB
+    /// makes 32, for one pooled 256 KiB buffer per request in flight (1 MiB saved no measurable CPU more, and cost
+    /// peak RSS; docs/s3.md, "Upload cost").
     /// </summary>
-    internal const int BodyBufferSize = 1 << 20;
+    internal const int BodyBufferSize = 256 << 10;
 
     /// <summary>Whether requests go over HTTPS: to an https endpoint, or to AWS's own (always HTTPS unless UseHttp).</summary>
     public static bool UsesHttps(IClientConfig config) =>
