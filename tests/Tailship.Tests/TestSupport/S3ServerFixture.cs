@@ -29,9 +29,17 @@ public sealed class S3ServerFixture : IAsyncLifetime
     private string? _secretKey;
     private string? _region;
     private Uri? _endpoint;
+    private Uri? _tlsEndpoint;
+    private string? _caBundle;
 
     /// <summary>The S3 endpoint, e.g. <c>http://127.0.0.1:7480</c>.</summary>
     public Uri Endpoint => _endpoint ?? throw NotStarted();
+
+    /// <summary>The same server over HTTPS, e.g. <c>https://127.0.0.1:7443</c>, with a self-signed certificate.</summary>
+    public Uri TlsEndpoint => _tlsEndpoint ?? throw NotStarted();
+
+    /// <summary>The PEM certificate that verifies <see cref="TlsEndpoint"/> (for <c>ssl_ca_bundle</c>).</summary>
+    public string CaBundle => _caBundle ?? throw NotStarted();
 
     public string AccessKey => _accessKey ?? throw NotStarted();
 
@@ -47,6 +55,8 @@ public sealed class S3ServerFixture : IAsyncLifetime
         _secretKey = exports.Required("AWS_SECRET_ACCESS_KEY");
         _region = exports.Required("AWS_REGION");
         _endpoint = new Uri(exports.Required("AWS_ENDPOINT_URL_S3"));
+        _tlsEndpoint = new Uri(exports.Required("TAILSHIP_S3_TLS_ENDPOINT"));
+        _caBundle = exports.Required("TAILSHIP_S3_CA_BUNDLE");
     }
 
     /// <summary>

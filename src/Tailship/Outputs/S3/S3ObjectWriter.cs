@@ -12,7 +12,11 @@ namespace Tailship.Outputs.S3;
 /// </summary>
 /// <remarks>
 /// Bodies are sent with <c>UseChunkEncoding = false</c>: S3-compatible servers such as Ceph 16 reject
-/// <c>aws-chunked</c> bodies with trailing checksums (REFERENCE.md). Not thread-safe: one writer per object.
+/// <c>aws-chunked</c> bodies with trailing checksums (REFERENCE.md). Over plain HTTP the SDK signs the payload (one
+/// SHA-256 pass over each body); over HTTPS (<c>unsignedPayload</c>) the payload is sent as <c>UNSIGNED-PAYLOAD</c>, as
+/// aws-sdk-ruby (fluent-plugin-s3) does, because TLS already protects it, with a checksum header for the server to
+/// check: <c>checksum_algorithm</c>'s, else CRC-32 (docs/s3.md, "Upload cost"). Checksums are computed here
+/// (<see cref="S3Checksum"/>). Not thread-safe: one writer per object.
 /// </remarks>
 internal sealed class S3ObjectWriter : Stream
 {
@@ -20,6 +24,7 @@ internal sealed class S3ObjectWriter : Stream
     private readonly S3UploadRequest _request;
     private readonly int _partSize;
     private readonly SemaphoreSlim _slots;
+    private readonly bool _unsignedPayload;
     private readonly List<Task<PartETag>> _parts = [];
     private readonly Queue<(byte[] Buffer, int Length)> _full = new();
     private byte[] _buffer;
@@ -29,11 +34,12 @@ internal sealed class S3ObjectWriter : Stream
     private bool _disposed;
     private long _written;
 
-    public S3ObjectWriter(IAmazonS3 client, S3UploadRequest request, int partSize, int concurrency)
+    public S3ObjectWriter(IAmazonS3 client, S3UploadRequest request, int partSize, int concurrency, bool unsignedPayload)
     {
         _client = client;
         _request = request;
         _partSize = partSize;
+        _unsignedPayload = unsignedPayload;
         _slots = new SemaphoreSlim(Math.Max(1, concurrency));
         _buffer = ArrayPool<byte>.Shared.Rent(partSize);
     }
@@ -67,16 +73,24 @@ internal sealed class S3ObjectWriter : Stream
         {
             var n = Math.Min(buffer.Length, _partSize - _filled);
             buffer[..n].CopyTo(_buffer.AsSpan(_filled));
-            _filled += n;
-            _written += n;
+            Advance(n);
             buffer = buffer[n..];
-            if (_filled == _partSize)
-            {
-                _full.Enqueue((_buffer, _filled));
-                _buffer = ArrayPool<byte>.Shared.Rent(_partSize);
-                _filled = 0;
-            }
         }
+    }
+
+    /// <summary>
+    /// The free space of the part being filled, never empty, for a reader to fill in place (one copy fewer than
+    /// <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>); then <see cref="AdvanceAsync"/> with the count.
+    /// </summary>
+    public Memory<byte> GetFreeMemory() => _buffer.AsMemory(_filled, _partSize - _filled);
+
+    /// <summary>Takes <paramref name="count"/> bytes written into <see cref="GetFreeMemory"/>, and sends a part filled by them.</summary>
+    public Task AdvanceAsync(int count, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _partSize - _filled);
+        Advance(count);
+        return _full.Count == 0 ? Task.CompletedTask : SendFullPartsAsync(cancellationToken);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -91,6 +105,7 @@ internal sealed class S3ObjectWriter : Stream
     public override void Flush()
     {
     }
+
 
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -204,6 +219,21 @@ internal sealed class S3ObjectWriter : Stream
         _uploadId = null;
     }
 
+    private void Advance(int count)
+    {
+        _filled += count;
+        _written += count;
+        if (_filled == _partSize)
+        {
+            _full.Enqueue((_buffer, _filled));
+            _buffer = ArrayPool<byte>.Shared.Rent(_partSize);
+            _filled = 0;
+        }
+    }
+
+    /// <summary><c>checksum_algorithm</c>; over HTTPS without it, CRC-32, which stands in for the payload signature.</summary>
+    private ChecksumAlgorithm? Checksum => _request.ChecksumAlgorithm ?? (_unsignedPayload ? ChecksumAlgorithm.CRC32 : null);
+
     private async Task PutSingleAsync(CancellationToken cancellationToken)
     {
         using var body = new MemoryStream(_buffer, 0, _filled, writable: false);
@@ -216,10 +246,12 @@ internal sealed class S3ObjectWriter : Stream
             UseChunkEncoding = false,
         };
         _request.ApplyObjectSettings(put.Headers, put.Metadata);
-        if (_request.ChecksumAlgorithm is { } algorithm)
+        if (Checksum is { } algorithm)
         {
-            put.ChecksumAlgorithm = algorithm;
+            S3Checksum.Apply(put, algorithm, S3Checksum.Compute(algorithm, _buffer.AsSpan(0, _filled)));
         }
+
+        put.DisablePayloadSigning = _unsignedPayload;
 
         await _client.PutObjectAsync(put, cancellationToken).ConfigureAwait(false);
     }
@@ -232,8 +264,10 @@ internal sealed class S3ObjectWriter : Stream
             {
                 var initiate = new InitiateMultipartUploadRequest { BucketName = _request.Bucket, Key = _request.Key };
                 _request.ApplyObjectSettings(initiate.Headers, initiate.Metadata);
-                if (_request.ChecksumAlgorithm is { } algorithm)
+                if (Checksum is { } algorithm)
                 {
+                    // The parts carry this checksum: the upload is created for it (S3 refuses part checksums of
+                    // another algorithm than the upload's).
                     initiate.ChecksumAlgorithm = algorithm;
                 }
 
@@ -275,13 +309,23 @@ internal sealed class S3ObjectWriter : Stream
                 UseChunkEncoding = false,
             };
             _request.ApplySseCustomer(request);
-            if (_request.ChecksumAlgorithm is { } algorithm)
+            var checksum = Checksum is { } algorithm ? S3Checksum.Compute(algorithm, buffer.AsSpan(0, length)) : null;
+            if (checksum is not null)
             {
-                request.ChecksumAlgorithm = algorithm;
+                S3Checksum.Apply(request, Checksum!, checksum);
             }
 
+            request.DisablePayloadSigning = _unsignedPayload;
             var response = await _client.UploadPartAsync(request, cancellationToken).ConfigureAwait(false);
-            return new PartETag(number, response.ETag);
+
+            // CompleteMultipartUpload names each part's checksum when the upload was created with one.
+            var etag = new PartETag(number, response.ETag);
+            if (checksum is not null)
+            {
+                S3Checksum.Apply(etag, Checksum!, checksum);
+            }
+
+            return etag;
         }
         finally
         {

@@ -48,6 +48,7 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
     private readonly string _hostname;
     private readonly Strftime _timeSlice;
     private readonly S3IndexStore _index;
+    private readonly bool _unsignedPayload; // the endpoint is HTTPS: payloads go unsigned (S3ObjectWriter)
     private readonly SemaphoreSlim _keyLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private Task _checks = Task.CompletedTask;
@@ -69,6 +70,7 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
         CredentialsSource = credentialsSource;
         _timeSlice = Strftime.Compile(options.EffectiveTimeSliceFormat);
         _index = S3IndexStore.Open(options.StateDirectory, time);
+        _unsignedPayload = S3ClientFactory.UsesHttps(client.Config);
     }
 
     /// <summary>Which credentials source was chosen (no secret in it).</summary>
@@ -81,6 +83,9 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
     public string? NotReadyReason => _notReadyReason;
 
     public S3OutputMetrics Metrics { get; }
+
+    /// <summary>The S3 client, for tests that watch the requests it sends.</summary>
+    internal IAmazonS3 Client => _client;
 
     public ReadinessStatus CheckReadiness() => _ready ? ReadinessStatus.Ready : ReadinessStatus.NotReady(_notReadyReason ?? "not ready");
 
@@ -176,7 +181,7 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
     private async Task UploadAsync(IChunk chunk, string key, CancellationToken cancellationToken)
     {
         var request = new S3UploadRequest(_options.Bucket, key, _options.StoreAs.ContentType, _options.Object, RenderMetadata(chunk));
-        var writer = new S3ObjectWriter(_client, request, (int)_options.PartSize, _options.PartConcurrency);
+        var writer = new S3ObjectWriter(_client, request, (int)_options.PartSize, _options.PartConcurrency, _unsignedPayload);
         await using (writer.ConfigureAwait(false))
         {
             var input = chunk.OpenRead();

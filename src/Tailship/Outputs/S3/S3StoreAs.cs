@@ -105,8 +105,34 @@ internal sealed class S3StoreAs
                 await RunToolAsync(input, output, cancellationToken).ConfigureAwait(false);
                 break;
             default:
-                await input.CopyToAsync(output, 81920, cancellationToken).ConfigureAwait(false);
+                if (output is S3ObjectWriter writer)
+                {
+                    await FillAsync(input, writer, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await input.CopyToAsync(output, 81920, cancellationToken).ConfigureAwait(false);
+                }
+
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Text and json, unencoded: the chunk is read straight into the object's part buffer, not through a copy
+    /// buffer, so each byte is copied once on its way from the chunk file to the request body.
+    /// </summary>
+    private static async Task FillAsync(Stream input, S3ObjectWriter writer, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var read = await input.ReadAsync(writer.GetFreeMemory(), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return;
+            }
+
+            await writer.AdvanceAsync(read, cancellationToken).ConfigureAwait(false);
         }
     }
 
