@@ -556,6 +556,13 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
 
     private void Complete(BufferChunk chunk)
     {
+        if (_buffer.Durable)
+        {
+            // The tail inputs write their positions at a bounded rate: have them write what is committed now, so
+            // the lines of this chunk are not read again after a crash that follows its deletion (SourceRegistry).
+            _context.Sources?.SavePositions();
+        }
+
         try
         {
             chunk.Delete();

@@ -44,7 +44,12 @@ internal sealed partial class TailInput : IInput, IAsyncDisposable
         if (options.PosFile is { } posFile)
         {
             // Asked by a recovering file buffer before this input starts: would it read this path again?
-            context.Sources?.Add(posFile, path => new TailPathExpander(_options, _context.Time, _logger, _warnings).Expand().Exists(f => f.Path == path));
+            // Also how a file buffer has the positions written before it deletes a delivered chunk (the store writes
+            // forward moves at a bounded rate, see PositionStore).
+            context.Sources?.Add(
+                posFile,
+                path => new TailPathExpander(_options, _context.Time, _logger, _warnings).Expand().Exists(f => f.Path == path),
+                () => Volatile.Read(ref _positions)?.TrySave());
         }
     }
 
