@@ -234,6 +234,26 @@ internal sealed partial class ChunkBuffer : IDisposable
         await SyncAsync(seq, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Fsyncs the batches of <paramref name="chunk"/> unless a group commit already did, releasing their
+    /// acknowledgements (a delivered chunk about to be deleted; no cancellation, it takes one fsync at most).
+    /// </summary>
+    public async ValueTask SyncChunkAsync(BufferChunk chunk)
+    {
+        if (!_store.Durable)
+        {
+            return;
+        }
+
+        long seq;
+        lock (_lock)
+        {
+            seq = chunk.LastAppendSeq;
+        }
+
+        await SyncAsync(seq, CancellationToken.None).ConfigureAwait(false);
+    }
+
     /// <summary>Moves staged chunks that are due (or all of them when <paramref name="force"/>) into the queue.</summary>
     public int EnqueueDue(bool force)
     {
@@ -369,6 +389,7 @@ internal sealed partial class ChunkBuffer : IDisposable
         _lastAppended = chunk;
         _totalSize += chunk.StoredSize - before;
         _dirty.Add(chunk);
+        chunk.LastAppendSeq = ++_appendSeq;
         if (_options.FlushMode == FlushMode.Immediate
             || chunk.StoredSize >= _options.ChunkLimitSize * _options.ChunkFullThreshold
             || (_options.ChunkLimitRecords is { } limit && chunk.RecordCount >= limit * _options.ChunkFullThreshold))
@@ -377,7 +398,7 @@ internal sealed partial class ChunkBuffer : IDisposable
             enqueued = true;
         }
 
-        return ++_appendSeq;
+        return chunk.LastAppendSeq;
     }
 
     private Task Overflow(int length, out bool enqueued)

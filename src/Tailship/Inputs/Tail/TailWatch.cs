@@ -340,7 +340,7 @@ internal sealed class TailWatch : ILineSink, IStatSweepTarget
             _windowBytes += bytes;
             _rt.Metrics.RecordsIn.Add(lines);
             _rt.Metrics.BytesIn.Add(bytes);
-            await FlushAsync(reader, stop).ConfigureAwait(false);
+            await FlushAsync(reader, stop, caughtUp: outcome == ReadOutcome.EndOfFile).ConfigureAwait(false);
             if (outcome == ReadOutcome.EndOfFile)
             {
                 return true;
@@ -348,7 +348,8 @@ internal sealed class TailWatch : ILineSink, IStatSweepTarget
         }
     }
 
-    private async Task FlushAsync(TailFileReader reader, CancellationToken stop)
+    // caughtUp: the batch ends where the file ended when it was read (its position is written sooner, PositionStore).
+    private async Task FlushAsync(TailFileReader reader, CancellationToken stop, bool caughtUp = false)
     {
         if (_batch.Count > 0)
         {
@@ -391,7 +392,7 @@ internal sealed class TailWatch : ILineSink, IStatSweepTarget
         if (committable != reader.AcceptedOffset)
         {
             reader.AcceptedOffset = committable;
-            Checkpoint(reader);
+            Checkpoint(reader, caughtUp);
         }
     }
 
@@ -432,8 +433,11 @@ internal sealed class TailWatch : ILineSink, IStatSweepTarget
             ? new DeliverySource(posFile, Entry.Path, reader.Inode, reader.AcceptedOffset, reader.CommittableOffset, Random.Shared.NextInt64())
             : null;
 
-    private void Checkpoint(TailFileReader reader) =>
-        _commits.Checkpoint(new PositionCheckpoint(_rt.Positions, Entry, reader.Inode, reader.AcceptedOffset, reader.Generation, ++_sequence));
+    /// <summary>Commits now the checkpoints whose batches are acknowledged (see <see cref="DeliveryCommitQueue.Drain"/>).</summary>
+    internal void CommitDelivered() => _commits.Drain();
+
+    private void Checkpoint(TailFileReader reader, bool caughtUp = false) =>
+        _commits.Checkpoint(new PositionCheckpoint(_rt.Positions, Entry, reader.Inode, reader.AcceptedOffset, reader.Generation, ++_sequence) { CaughtUp = caughtUp });
 
     /// <summary>Path mode: a new inode at the path is a rotation; a smaller size a truncation; no file a removal.</summary>
     private void CheckPath()
