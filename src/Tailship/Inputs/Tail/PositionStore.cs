@@ -185,6 +185,7 @@ internal sealed class PositionStore : IAsyncDisposable
     internal void Commit(PositionEntry entry, PositionCheckpoint checkpoint)
     {
         bool urgent;
+        bool changed;
         lock (_lock)
         {
             // A checkpoint of an older reader (a rotated file still drained) never overwrites a newer file's
@@ -198,6 +199,7 @@ internal sealed class PositionStore : IAsyncDisposable
             // Another file at this path (rotation), an offset that went back (truncation) or an entry coming back:
             // written at once, so a crash cannot leave the pos_file naming the old file for long.
             urgent = entry.Inode != checkpoint.Inode || checkpoint.Offset < entry.Offset || entry.Unwatched || entry.Fresh;
+            changed = urgent || entry.Offset != checkpoint.Offset;
             entry.Generation = checkpoint.Generation;
             entry.Sequence = checkpoint.Sequence;
             entry.Inode = checkpoint.Inode;
@@ -206,7 +208,15 @@ internal sealed class PositionStore : IAsyncDisposable
             entry.Fresh = false;
         }
 
-        MarkDirty(urgent, checkpoint.CaughtUp);
+        if (changed)
+        {
+            MarkDirty(urgent, checkpoint.CaughtUp);
+        }
+        else if (checkpoint.CaughtUp && Volatile.Read(ref _dirty) == 1)
+        {
+            // The same position again, now known to be the file's end: what waits to be written may go sooner.
+            MarkDirty(urgent: false, caughtUp: true);
+        }
     }
 
     public void MarkUnwatched(PositionEntry entry)

@@ -43,6 +43,7 @@ internal sealed class TailWatch : ILineSink, IStatSweepTarget
     private bool _missing;
     private long _unmatchedSinceTicks = -1; // UTC ticks, written by the refresh loop
     private long _sequence;
+    private bool _lastCheckpointCaughtUp; // the last checkpoint handed on was at the end of its file (reading loop only)
     private byte[] _converted = [];
     private DateTimeOffset _windowStart;
     private long _windowBytes;
@@ -394,6 +395,12 @@ internal sealed class TailWatch : ILineSink, IStatSweepTarget
             reader.AcceptedOffset = committable;
             Checkpoint(reader, caughtUp);
         }
+        else if (caughtUp && !_lastCheckpointCaughtUp)
+        {
+            // The last batch stopped at read_lines_limit exactly at the end: say once that this position is the end,
+            // so the pos_file gets it within CaughtUpInterval rather than the save interval.
+            Checkpoint(reader, caughtUp: true);
+        }
     }
 
     /// <summary>Parses and emits what a reader holds (a multi-line group, partial lines), as complete events.</summary>
@@ -436,8 +443,11 @@ internal sealed class TailWatch : ILineSink, IStatSweepTarget
     /// <summary>Commits now the checkpoints whose batches are acknowledged (see <see cref="DeliveryCommitQueue.Drain"/>).</summary>
     internal void CommitDelivered() => _commits.Drain();
 
-    private void Checkpoint(TailFileReader reader, bool caughtUp = false) =>
+    private void Checkpoint(TailFileReader reader, bool caughtUp = false)
+    {
+        _lastCheckpointCaughtUp = caughtUp;
         _commits.Checkpoint(new PositionCheckpoint(_rt.Positions, Entry, reader.Inode, reader.AcceptedOffset, reader.Generation, ++_sequence) { CaughtUp = caughtUp });
+    }
 
     /// <summary>Path mode: a new inode at the path is a rotation; a smaller size a truncation; no file a removal.</summary>
     private void CheckPath()
