@@ -48,6 +48,9 @@ internal abstract class BufferChunk : IChunk
 
     public ChunkState State { get; set; }
 
+    /// <summary>The buffer's append sequence number of the last batch appended (guarded by the buffer's lock).</summary>
+    public long LastAppendSeq { get; set; }
+
     /// <summary>The chunk-key values it was created for (owned by the buffer).</summary>
     public ChunkKey Key { get; init; }
 

@@ -242,7 +242,7 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
             Counters.AddError();
             if (!useSecondary && _secondary is not null && await TrySecondaryAsync(chunk, cancellationToken).ConfigureAwait(false))
             {
-                Complete(chunk);
+                await CompleteAsync(chunk).ConfigureAwait(false);
                 return FlushResult.Delivered;
             }
 
@@ -256,7 +256,7 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
             return FlushResult.Failed;
         }
 
-        Complete(chunk);
+        await CompleteAsync(chunk).ConfigureAwait(false);
         lock (_retryLock)
         {
             if (_retry is { } done)
@@ -554,8 +554,26 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
         _buffer.Release(chunk);
     }
 
-    private void Complete(BufferChunk chunk)
+    private async Task CompleteAsync(BufferChunk chunk)
     {
+        if (_buffer.Durable && _context.Sources is { } sources)
+        {
+            // The tail inputs write their positions at a bounded rate. Before the chunk goes, its batches must be
+            // fsynced (so their acknowledgements are released) and the positions they allow written: else a crash
+            // right after the deletion has those lines read and sent again, with no chunk left to roll back.
+            try
+            {
+                await _buffer.SyncChunkAsync(chunk).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                // Their acknowledgements stay held, so their positions do not move: read again after a restart.
+                LogSyncBeforeDeleteFailed(_logger, _context.PluginId, chunk.Location, ex);
+            }
+
+            sources.SavePositions();
+        }
+
         try
         {
             chunk.Delete();
@@ -573,6 +591,10 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
             {
                 ack.Release();
             }
+
+            // This delivery is what lets those positions move: have them written now rather than at the inputs'
+            // bounded rate, so a crash soon after it reads (and sends) as little again as it can.
+            _context.Sources?.SavePositions();
         }
     }
 

@@ -10,6 +10,15 @@ namespace Tailship.Buffers;
 /// </summary>
 internal sealed partial class ChunkBuffer : IDisposable
 {
+    /// <summary>
+    /// While the background group commit keeps finding new batches (a source running hot), each fsync after the
+    /// first waits until this many bytes are written or <see cref="GatherDelay"/> has passed: fewer, larger fsyncs.
+    /// </summary>
+    internal const long GatherBytes = 2 * 1024 * 1024;
+
+    /// <summary>The most a held batch waits for others before its fsync starts (the first batch after a quiet spell does not wait).</summary>
+    internal static readonly TimeSpan GatherDelay = TimeSpan.FromMilliseconds(10);
+
     private readonly BufferOptions _options;
     private readonly IChunkStore _store;
     private readonly TimeProvider _time;
@@ -22,6 +31,8 @@ internal sealed partial class ChunkBuffer : IDisposable
     private readonly SemaphoreSlim _syncGate = new(1, 1);
     private readonly List<DeliveryAcknowledgement> _unsynced = []; // guarded by _lock: held until their batch is fsynced
     private bool _syncRunning; // guarded by _lock: a background group commit is running
+    private long _unsyncedBytes; // guarded by _lock: bytes of held batches appended since the last fsync started
+    private TaskCompletionSource? _gatherFull; // guarded by _lock: completed when _unsyncedBytes reaches GatherBytes
     private TaskCompletionSource _spaceFreed = NewSignal();
     private BufferChunk? _lastAppended; // guarded by _lock: the chunk the last append went to
     private long _totalSize;
@@ -155,6 +166,12 @@ internal sealed partial class ChunkBuffer : IDisposable
                             {
                                 // Released by the group commit that fsyncs this batch.
                                 _unsynced.Add(ack);
+                                _unsyncedBytes += length;
+                                if (_unsyncedBytes >= GatherBytes)
+                                {
+                                    _gatherFull?.TrySetResult();
+                                }
+
                                 deferSync = !_syncRunning;
                                 _syncRunning = true;
                             }
@@ -215,6 +232,26 @@ internal sealed partial class ChunkBuffer : IDisposable
         }
 
         await SyncAsync(seq, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Fsyncs the batches of <paramref name="chunk"/> unless a group commit already did, releasing their
+    /// acknowledgements (a delivered chunk about to be deleted; no cancellation, it takes one fsync at most).
+    /// </summary>
+    public async ValueTask SyncChunkAsync(BufferChunk chunk)
+    {
+        if (!_store.Durable)
+        {
+            return;
+        }
+
+        long seq;
+        lock (_lock)
+        {
+            seq = chunk.LastAppendSeq;
+        }
+
+        await SyncAsync(seq, CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>Moves staged chunks that are due (or all of them when <paramref name="force"/>) into the queue.</summary>
@@ -352,6 +389,7 @@ internal sealed partial class ChunkBuffer : IDisposable
         _lastAppended = chunk;
         _totalSize += chunk.StoredSize - before;
         _dirty.Add(chunk);
+        chunk.LastAppendSeq = ++_appendSeq;
         if (_options.FlushMode == FlushMode.Immediate
             || chunk.StoredSize >= _options.ChunkLimitSize * _options.ChunkFullThreshold
             || (_options.ChunkLimitRecords is { } limit && chunk.RecordCount >= limit * _options.ChunkFullThreshold))
@@ -360,7 +398,7 @@ internal sealed partial class ChunkBuffer : IDisposable
             enqueued = true;
         }
 
-        return ++_appendSeq;
+        return chunk.LastAppendSeq;
     }
 
     private Task Overflow(int length, out bool enqueued)
@@ -477,6 +515,7 @@ internal sealed partial class ChunkBuffer : IDisposable
             _dirty.Clear();
             acks = _unsynced.Count == 0 ? [] : [.. _unsynced];
             _unsynced.Clear();
+            _unsyncedBytes = 0;
         }
 
         try
@@ -513,14 +552,22 @@ internal sealed partial class ChunkBuffer : IDisposable
     }
 
     // The background group commit of acknowledged appends: runs while there are some, one fsync at a time, so the
-    // batches written during one fsync share the next. A failed fsync is retried after flush_thread_interval; the
-    // acknowledgements stay held meanwhile (the emitter's position does not move).
+    // batches written during one fsync share the next. The first fsync starts at once; the following ones (the source
+    // is running hot) first gather batches for up to GatherDelay or GatherBytes. A failed fsync is retried after
+    // flush_thread_interval; the acknowledgements stay held meanwhile (the emitter's position does not move).
     private async Task SyncInBackgroundAsync()
     {
+        var first = true;
         while (true)
         {
             try
             {
+                if (!first)
+                {
+                    await GatherAsync().ConfigureAwait(false);
+                }
+
+                first = false;
                 await _syncGate.WaitAsync().ConfigureAwait(false);
                 try
                 {
@@ -552,6 +599,30 @@ internal sealed partial class ChunkBuffer : IDisposable
                     return;
                 }
             }
+        }
+    }
+
+    // Waits until GatherBytes of held batches are written or GatherDelay has passed. On the real clock, not the
+    // injected TimeProvider: a latency bound of milliseconds for batching fsyncs, not a time any configuration or
+    // test observes (a manual test clock would otherwise hold every acknowledgement until a test advances it).
+    private async Task GatherAsync()
+    {
+        Task full;
+        lock (_lock)
+        {
+            if (_unsyncedBytes >= GatherBytes)
+            {
+                return;
+            }
+
+            _gatherFull = NewSignal();
+            full = _gatherFull.Task;
+        }
+
+        await Task.WhenAny(full, Task.Delay(GatherDelay, TimeProvider.System)).ConfigureAwait(false);
+        lock (_lock)
+        {
+            _gatherFull = null;
         }
     }
 

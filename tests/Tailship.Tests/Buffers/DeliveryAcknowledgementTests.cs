@@ -67,4 +67,35 @@ public class DeliveryAcknowledgementTests
         await ack.Delivered.WaitAsync(TimeSpan.FromSeconds(1), Ct);
         Assert.Equal(0, ack.Pending);
     }
+
+    [Fact]
+    public async Task FileBuffer_HotSource_EveryBatchAcknowledgedOnceFsynced()
+    {
+        // Batches arriving while a group commit runs are gathered into later fsyncs: each is still acknowledged.
+        using var dir = new TempDirectory();
+        await using var host = new BufferedOutputHost(new RecordingOutput(), BufferTest.Options("", ("@type", "file"), ("path", dir.Path)), BufferTest.Context(_time), null);
+        var acks = new List<DeliveryAcknowledgement>();
+        for (var i = 0; i < 200; i++)
+        {
+            acks.Add(await EmitAsync(host, new string('x', 20_000)));
+        }
+
+        await Task.WhenAll(acks.Select(a => a.Delivered)).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+    }
+
+    [Fact]
+    public async Task FileBuffer_PositionsSavedBeforeADeliveredChunkIsDeleted()
+    {
+        using var dir = new TempDirectory();
+        var sources = new SourceRegistry();
+        var chunkFilesAtSave = new List<int>();
+        sources.Add(Path.Combine(dir.Path, "in.pos"), _ => true, () => chunkFilesAtSave.Add(Directory.GetFiles(dir.Path, "*.log").Length));
+        await using var host = new BufferedOutputHost(new RecordingOutput(), BufferTest.Options("", ("@type", "file"), ("path", Path.Combine(dir.Path, "buffer.*.log"))), BufferTest.Context(_time, sources: sources), null);
+        await EmitAsync(host, "a");
+        Assert.Single(Directory.GetFiles(dir.Path, "*.log"));
+
+        await host.FlushAllAsync(Ct);
+        Assert.Equal([1], chunkFilesAtSave); // asked once, while the delivered chunk was still on disk
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.log"));
+    }
 }

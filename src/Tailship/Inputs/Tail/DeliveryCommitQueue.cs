@@ -64,7 +64,11 @@ internal sealed class DeliveryCommitQueue(IPositionCommitPolicy policy)
         policy.OnAccepted(checkpoint);
     }
 
-    private void Drain()
+    /// <summary>
+    /// Commits, in order, the checkpoints whose batches (and every batch before them) are acknowledged. Runs as the
+    /// acknowledgements' continuation, and synchronously when a file buffer is about to delete a delivered chunk.
+    /// </summary>
+    public void Drain()
     {
         List<PositionCheckpoint>? ready = null;
         lock (_lock)

@@ -57,6 +57,9 @@ public sealed class PositionCheckpoint
 
     internal long Sequence { get; }
 
+    /// <summary>The reader had reached the end of the file: the position is written sooner (see <see cref="PositionStore"/>).</summary>
+    internal bool CaughtUp { get; init; }
+
     /// <summary>Records the position as saved-worthy and schedules a pos_file write. Safe from any thread, idempotent.</summary>
     public void Commit() => _store.Commit(_entry, this);
 }

@@ -14,13 +14,29 @@ namespace Tailship.Inputs.Tail;
 /// each compaction (<c>pos_file_compaction_interval</c>). When a path appears twice, the last line wins.</para>
 /// <para>Crash safety: Fluentd rewrites its lines in place, which a crash can leave half-written. Tailship writes
 /// the whole file to <c>PATH.tmp</c>, fsyncs it, renames it over <c>PATH</c> and fsyncs the directory, so after a
-/// crash the file holds either the old or the new set of positions, never a mix. Writes are coalesced: while one
-/// is running, further commits only mark the store dirty and the next write picks them all up.</para>
-/// <para>Only committed positions are written (see <see cref="IPositionCommitPolicy"/>).</para>
+/// crash the file holds either the old or the new set of positions, never a mix.</para>
+/// <para>Write rate: at most one write per <see cref="DefaultSaveInterval"/> (the first commit after a quiet spell is
+/// written at once). A tail running hot commits a position per read batch, hundreds a second, and each atomic write
+/// costs a file creation, two fsyncs and a rename; bounding the rate takes that cost out of the hot path. What it
+/// costs: after <c>kill -9</c> the saved positions may be up to that interval behind the committed ones, so those
+/// lines are read again. Into a file buffer that is harmless (the buffer drops the batches its source will read
+/// again, <c>SourceRollback</c>, and the buffer saves the positions before it deletes a delivered chunk,
+/// <see cref="Buffers.SourceRegistry.SavePositions"/>); into a memory buffer they are sent again (at least once).
+/// Changes that are not a forward move are written at once: a file's new inode (rotation), a file unwatched or
+/// removed, a renamed entry (<c>follow_inodes</c>); stop writes whatever is left. A move that brings a reader to the
+/// end of its file (it has caught up) waits only for <see cref="CaughtUpInterval"/> since the last write: a source
+/// that is not behind has its position on disk within 0.1 s, and a log appended to in many small writes still costs
+/// at most ten writes a second.</para>
 /// </remarks>
 internal sealed class PositionStore : IAsyncDisposable
 {
     public const ulong UnwatchedOffset = ulong.MaxValue;
+
+    /// <summary>The least time between two writes of forward moves (see the remarks for why 1 s).</summary>
+    public static readonly TimeSpan DefaultSaveInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The least time between two writes when a reader has caught up with its file (see the remarks).</summary>
+    public static readonly TimeSpan CaughtUpInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly Lock _lock = new();
     private readonly Lock _writeLock = new(); // one writer of PATH.tmp at a time
@@ -31,13 +47,19 @@ internal sealed class PositionStore : IAsyncDisposable
     private readonly TimeSpan? _compactionInterval;
     private readonly SemaphoreSlim _dirtySignal = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
+    private readonly TimeSpan _saveInterval;
     private DateTimeOffset _lastCompaction;
+    private DateTimeOffset _lastSave = DateTimeOffset.MinValue; // guarded by _writeLock
     private long _generation;
     private int _dirty; // 1 when entries changed since the last write started
+    private int _urgent; // 1 when a change waiting to be written must not wait for the interval
+    private int _caughtUp; // 1 when a change waiting to be written brought a reader to the end of its file
+    private TaskCompletionSource _wake = NewSignal(); // completed when _urgent or _caughtUp is set; replaced by the saver
     private Task? _saver;
 
-    public PositionStore(string? path, TimeProvider time, ILogger logger, TimeSpan? compactionInterval)
+    public PositionStore(string? path, TimeProvider time, ILogger logger, TimeSpan? compactionInterval, TimeSpan? saveInterval = null)
     {
+        _saveInterval = saveInterval ?? DefaultSaveInterval;
         _path = path;
         FilePath = path is null ? null : System.IO.Path.GetFullPath(path);
         _time = time;
@@ -157,11 +179,13 @@ internal sealed class PositionStore : IAsyncDisposable
             entry.Path = newPath;
         }
 
-        MarkDirty();
+        MarkDirty(urgent: true);
     }
 
     internal void Commit(PositionEntry entry, PositionCheckpoint checkpoint)
     {
+        bool urgent;
+        bool changed;
         lock (_lock)
         {
             // A checkpoint of an older reader (a rotated file still drained) never overwrites a newer file's
@@ -172,6 +196,10 @@ internal sealed class PositionStore : IAsyncDisposable
                 return;
             }
 
+            // Another file at this path (rotation), an offset that went back (truncation) or an entry coming back:
+            // written at once, so a crash cannot leave the pos_file naming the old file for long.
+            urgent = entry.Inode != checkpoint.Inode || checkpoint.Offset < entry.Offset || entry.Unwatched || entry.Fresh;
+            changed = urgent || entry.Offset != checkpoint.Offset;
             entry.Generation = checkpoint.Generation;
             entry.Sequence = checkpoint.Sequence;
             entry.Inode = checkpoint.Inode;
@@ -180,7 +208,15 @@ internal sealed class PositionStore : IAsyncDisposable
             entry.Fresh = false;
         }
 
-        MarkDirty();
+        if (changed)
+        {
+            MarkDirty(urgent, checkpoint.CaughtUp);
+        }
+        else if (checkpoint.CaughtUp && Volatile.Read(ref _dirty) == 1)
+        {
+            // The same position again, now known to be the file's end: what waits to be written may go sooner.
+            MarkDirty(urgent: false, caughtUp: true);
+        }
     }
 
     public void MarkUnwatched(PositionEntry entry)
@@ -190,7 +226,7 @@ internal sealed class PositionStore : IAsyncDisposable
             entry.Unwatched = true;
         }
 
-        MarkDirty();
+        MarkDirty(urgent: true);
     }
 
     /// <summary>The committed position of an entry, read under the lock.</summary>
@@ -202,7 +238,7 @@ internal sealed class PositionStore : IAsyncDisposable
         }
     }
 
-    private void MarkDirty()
+    private void MarkDirty(bool urgent, bool caughtUp = false)
     {
         if (_path is null)
         {
@@ -220,8 +256,20 @@ internal sealed class PositionStore : IAsyncDisposable
                 // A wake-up is already pending; the writer will see the dirty flag.
             }
         }
+
+        // Flags first, then the signal (read after them): a saver that read a flag as 0 waits on this signal or a
+        // newer one, and it replaces a signal only once it completed.
+        var wake = urgent && Interlocked.Exchange(ref _urgent, 1) == 0;
+        wake |= caughtUp && Interlocked.Exchange(ref _caughtUp, 1) == 0;
+        if (wake)
+        {
+            Volatile.Read(ref _wake).TrySetResult();
+        }
     }
 
+    // The one writer of routine saves: waits for a change, then for the rest of the save interval (CaughtUpInterval
+    // once a reader reached the end of its file; none for an urgent change), then writes everything committed by
+    // then in one go.
     private async Task RunSaverAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
@@ -229,9 +277,15 @@ internal sealed class PositionStore : IAsyncDisposable
             try
             {
                 await _dirtySignal.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await WaitForTurnAsync(cancellationToken).ConfigureAwait(false);
+
+                // Reset before the write: a change from now on is either in this write or marks the next one.
+                Volatile.Write(ref _urgent, 0);
+                Volatile.Write(ref _caughtUp, 0);
             }
             catch (OperationCanceledException)
             {
+                // Stopping: DisposeAsync writes what is left.
                 return;
             }
 
@@ -239,7 +293,48 @@ internal sealed class PositionStore : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes the pos_file now if anything changed. Returns false (after logging) when the write failed.</summary>
+    private async Task WaitForTurnAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var wake = Volatile.Read(ref _wake);
+            DateTimeOffset lastSave;
+            lock (_writeLock)
+            {
+                lastSave = _lastSave;
+            }
+
+            if (Volatile.Read(ref _urgent) == 1 || lastSave == DateTimeOffset.MinValue)
+            {
+                return;
+            }
+
+            var interval = Volatile.Read(ref _caughtUp) == 1 ? CaughtUpInterval : _saveInterval;
+            var wait = lastSave + interval - _time.GetUtcNow();
+            if (wait <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            using var delayStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var delay = Task.Delay(wait, _time, delayStop.Token);
+            await Task.WhenAny(delay, wake.Task).ConfigureAwait(false);
+            await delayStop.CancelAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (wake.Task.IsCompleted)
+            {
+                // Woken by a flag: look again (with a fresh signal for the next wait).
+                Interlocked.CompareExchange(ref _wake, NewSignal(), wake);
+            }
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Writes the pos_file now if anything changed, whatever the save interval (stop, and a file buffer about to delete
+    /// a delivered chunk). Returns false (after logging) when the write failed.
+    /// </summary>
     public bool TrySave()
     {
         // Under the write lock, so a caller that finds nothing dirty knows the last write has finished (the saver
@@ -254,6 +349,7 @@ internal sealed class PositionStore : IAsyncDisposable
             try
             {
                 Write(_path, Render());
+                _lastSave = _time.GetUtcNow();
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

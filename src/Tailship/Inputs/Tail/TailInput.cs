@@ -44,8 +44,36 @@ internal sealed partial class TailInput : IInput, IAsyncDisposable
         if (options.PosFile is { } posFile)
         {
             // Asked by a recovering file buffer before this input starts: would it read this path again?
-            context.Sources?.Add(posFile, path => new TailPathExpander(_options, _context.Time, _logger, _warnings).Expand().Exists(f => f.Path == path));
+            // Also how a file buffer has the positions written before it deletes a delivered chunk (the store writes
+            // forward moves at a bounded rate, see PositionStore).
+            context.Sources?.Add(
+                posFile,
+                path => new TailPathExpander(_options, _context.Time, _logger, _warnings).Expand().Exists(f => f.Path == path),
+                SavePositionsNow);
         }
+    }
+
+    // Asked by a file buffer before it deletes a delivered chunk, after it fsynced the chunk's batches: commits every
+    // checkpoint whose batches are now acknowledged (their continuations may not have run yet), then writes them.
+    private void SavePositionsNow()
+    {
+        if (Volatile.Read(ref _positions) is not { } positions)
+        {
+            return;
+        }
+
+        TailWatch[] watches;
+        lock (_lock)
+        {
+            watches = [.. _watches.Values];
+        }
+
+        foreach (var watch in watches)
+        {
+            watch.CommitDelivered();
+        }
+
+        positions.TrySave();
     }
 
     /// <summary>The positions (for tests and the monitor); null before start.</summary>

@@ -43,6 +43,7 @@ internal sealed class TailWatch : ILineSink, IStatSweepTarget
     private bool _missing;
     private long _unmatchedSinceTicks = -1; // UTC ticks, written by the refresh loop
     private long _sequence;
+    private bool _lastCheckpointCaughtUp; // the last checkpoint handed on was at the end of its file (reading loop only)
     private byte[] _converted = [];
     private DateTimeOffset _windowStart;
     private long _windowBytes;
@@ -340,7 +341,7 @@ internal sealed class TailWatch : ILineSink, IStatSweepTarget
             _windowBytes += bytes;
             _rt.Metrics.RecordsIn.Add(lines);
             _rt.Metrics.BytesIn.Add(bytes);
-            await FlushAsync(reader, stop).ConfigureAwait(false);
+            await FlushAsync(reader, stop, caughtUp: outcome == ReadOutcome.EndOfFile).ConfigureAwait(false);
             if (outcome == ReadOutcome.EndOfFile)
             {
                 return true;
@@ -348,7 +349,8 @@ internal sealed class TailWatch : ILineSink, IStatSweepTarget
         }
     }
 
-    private async Task FlushAsync(TailFileReader reader, CancellationToken stop)
+    // caughtUp: the batch ends where the file ended when it was read (its position is written sooner, PositionStore).
+    private async Task FlushAsync(TailFileReader reader, CancellationToken stop, bool caughtUp = false)
     {
         if (_batch.Count > 0)
         {
@@ -391,7 +393,13 @@ internal sealed class TailWatch : ILineSink, IStatSweepTarget
         if (committable != reader.AcceptedOffset)
         {
             reader.AcceptedOffset = committable;
-            Checkpoint(reader);
+            Checkpoint(reader, caughtUp);
+        }
+        else if (caughtUp && !_lastCheckpointCaughtUp)
+        {
+            // The last batch stopped at read_lines_limit exactly at the end: say once that this position is the end,
+            // so the pos_file gets it within CaughtUpInterval rather than the save interval.
+            Checkpoint(reader, caughtUp: true);
         }
     }
 
@@ -432,8 +440,14 @@ internal sealed class TailWatch : ILineSink, IStatSweepTarget
             ? new DeliverySource(posFile, Entry.Path, reader.Inode, reader.AcceptedOffset, reader.CommittableOffset, Random.Shared.NextInt64())
             : null;
 
-    private void Checkpoint(TailFileReader reader) =>
-        _commits.Checkpoint(new PositionCheckpoint(_rt.Positions, Entry, reader.Inode, reader.AcceptedOffset, reader.Generation, ++_sequence));
+    /// <summary>Commits now the checkpoints whose batches are acknowledged (see <see cref="DeliveryCommitQueue.Drain"/>).</summary>
+    internal void CommitDelivered() => _commits.Drain();
+
+    private void Checkpoint(TailFileReader reader, bool caughtUp = false)
+    {
+        _lastCheckpointCaughtUp = caughtUp;
+        _commits.Checkpoint(new PositionCheckpoint(_rt.Positions, Entry, reader.Inode, reader.AcceptedOffset, reader.Generation, ++_sequence) { CaughtUp = caughtUp });
+    }
 
     /// <summary>Path mode: a new inode at the path is a rotation; a smaller size a truncation; no file a removal.</summary>
     private void CheckPath()

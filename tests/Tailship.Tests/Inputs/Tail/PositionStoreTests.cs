@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tailship.Inputs.Tail;
+using Tailship.Tests.Buffers;
 
 namespace Tailship.Tests.Inputs.Tail;
 
@@ -83,5 +84,78 @@ public sealed class PositionStoreTests : IDisposable
         new PositionCheckpoint(store, entry, 1, 999, oldFile, 9).Commit(); // rotated file drained late
         new PositionCheckpoint(store, entry, 2, 50, newFile, 4).Commit(); // committed out of order
         Assert.Equal((2UL, 100L, true), store.Read(entry));
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static long SavedOffset(string path) =>
+        Convert.ToInt64(Assert.Single(File.ReadAllText(path).Split('\n', StringSplitOptions.RemoveEmptyEntries)).Split('\t')[1], 16);
+
+    [Fact]
+    public async Task ForwardMoves_WrittenAtMostOncePerInterval_TheLatestWins()
+    {
+        var path = Path.Combine(_dir, "t.pos");
+        var time = new ManualTime(BufferTest.Start);
+        await using var store = new PositionStore(path, time, NullLogger.Instance, null, TimeSpan.FromSeconds(1));
+        store.Open();
+        var saves = new SemaphoreSlim(0);
+        store.Saved += () => saves.Release();
+        var entry = store.GetOrAdd("/in/a.log", 7);
+        var generation = store.NextGeneration();
+        new PositionCheckpoint(store, entry, 7, 10, generation, 1).Commit();
+        Assert.True(await saves.WaitAsync(TimeSpan.FromSeconds(10), Ct), "the first commit is written at once");
+        Assert.Equal(10, SavedOffset(path));
+
+        new PositionCheckpoint(store, entry, 7, 20, generation, 2).Commit();
+        new PositionCheckpoint(store, entry, 7, 30, generation, 3).Commit();
+        Assert.False(await saves.WaitAsync(TimeSpan.FromMilliseconds(300), Ct), "written before the interval passed");
+        Assert.Equal(10, SavedOffset(path));
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(await saves.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        Assert.Equal(30, SavedOffset(path));
+        Assert.Equal(0, saves.CurrentCount); // both commits in one write
+    }
+
+    [Fact]
+    public async Task RotationAndUnwatch_WrittenAtOnceWithinTheInterval()
+    {
+        var path = Path.Combine(_dir, "t.pos");
+        var time = new ManualTime(BufferTest.Start);
+        await using var store = new PositionStore(path, time, NullLogger.Instance, null, TimeSpan.FromHours(1));
+        store.Open();
+        var saves = new SemaphoreSlim(0);
+        store.Saved += () => saves.Release();
+        var entry = store.GetOrAdd("/in/a.log", 7);
+        new PositionCheckpoint(store, entry, 7, 10, store.NextGeneration(), 1).Commit();
+        Assert.True(await saves.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+
+        // The file was rotated: the new file's position is written without waiting for the hour.
+        new PositionCheckpoint(store, entry, 8, 5, store.NextGeneration(), 1).Commit();
+        Assert.True(await saves.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        Assert.Equal("/in/a.log\t0000000000000005\t0000000000000008\n", await File.ReadAllTextAsync(path, Ct));
+
+        store.MarkUnwatched(entry);
+        Assert.True(await saves.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        Assert.Equal("/in/a.log\tffffffffffffffff\t0000000000000008\n", await File.ReadAllTextAsync(path, Ct));
+    }
+
+    [Fact]
+    public async Task TrySave_WritesPendingMovesAtOnce()
+    {
+        var path = Path.Combine(_dir, "t.pos");
+        var time = new ManualTime(BufferTest.Start);
+        await using var store = new PositionStore(path, time, NullLogger.Instance, null, TimeSpan.FromHours(1));
+        store.Open();
+        var saves = new SemaphoreSlim(0);
+        store.Saved += () => saves.Release();
+        var entry = store.GetOrAdd("/in/a.log", 7);
+        var generation = store.NextGeneration();
+        new PositionCheckpoint(store, entry, 7, 10, generation, 1).Commit();
+        Assert.True(await saves.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        new PositionCheckpoint(store, entry, 7, 99, generation, 2).Commit();
+
+        Assert.True(store.TrySave()); // what a file buffer does before it deletes a delivered chunk
+        Assert.Equal(99, SavedOffset(path));
     }
 }
