@@ -46,6 +46,7 @@ internal sealed partial class AgentHost
             var result = StartupPageTrim.Trim();
             var after = ResidentSet.Read();
             Log.StartupPagesTrimmed(logger, result.Mappings, result.ResidentKb, result.Failed, result.FirstErrno, before.ToString(), collected.ToString(), after.ToString());
+            Log.GcSettings(logger, GC.GetConfigurationVariables().TryGetValue("GCgen0size", out var gen0) ? gen0 : "default", GC.GetGCMemoryInfo().HeapSizeBytes / 1024);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
         {
