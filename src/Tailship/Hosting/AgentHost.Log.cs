@@ -76,7 +76,7 @@ internal sealed partial class AgentHost
         [LoggerMessage(23, LogLevel.Debug, "trimming start-up pages is off ({Variable})")]
         public static partial void TrimOff(ILogger logger, string variable);
 
-        [LoggerMessage(24, LogLevel.Debug, "GC: gen0 budget floor (GCgen0size) {Gen0Size}, heap {HeapKb} kB after the last collection")]
-        public static partial void GcSettings(ILogger logger, object gen0Size, long heapKb);
+        [LoggerMessage(24, LogLevel.Debug, "GC heap {HeapKb} kB after the last collection; {Gen0Count} gen-0 collections since start")]
+        public static partial void GcHeap(ILogger logger, long heapKb, int gen0Count);
     }
 }
