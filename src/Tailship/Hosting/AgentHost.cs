@@ -189,13 +189,16 @@ internal sealed partial class AgentHost
             return ExitCodes.Failure;
         }
 
+        var trim = Task.CompletedTask;
         if (!stop.Stopping.IsCancellationRequested)
         {
             sink.Forward = pipeline.EmitAgentLog;
             Log.Running(logger, _env.ProcessId);
+            trim = TrimStartupPagesAsync(logger, stop.Stopping);
         }
 
         var signal = await stop.Requested.ConfigureAwait(false);
+        await trim.ConfigureAwait(false);
         Log.Stopping(logger, signal, options.ShutdownTimeout.TotalSeconds);
         var stopped = await StopAsync(pipeline, options.ShutdownTimeout, logger).ConfigureAwait(false);
         sink.Forward = null;
