@@ -114,13 +114,22 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
         ObjectDisposedException.ThrowIf(_stopped, this);
         var keys = _options.Keys;
         var groups = new List<Group>(1);
+
+        // The events of a batch mostly share their second: the time slice (a zone offset lookup) once per second.
+        var sliceOf = long.MinValue;
+        long? slice = null;
         try
         {
             for (var i = 0; i < batch.Count; i++)
             {
                 var e = batch[i];
                 var values = keys.ValuesOf(e.Record);
-                long? slice = keys.Time ? BufferStrftime.SliceStart(e.Time.Seconds, (long)_options.Timekey!.Value.TotalSeconds, _options.Zone) : null;
+                if (keys.Time && e.Time.Seconds != sliceOf)
+                {
+                    sliceOf = e.Time.Seconds;
+                    slice = BufferStrftime.SliceStart(sliceOf, (long)_options.Timekey!.Value.TotalSeconds, _options.Zone);
+                }
+
                 var key = new ChunkKey(keys.Tag ? tag : null, slice, values.Length == 0 ? null : string.Join('\u001f', values));
                 var group = Find(groups, key);
                 if (group is null)
