@@ -21,6 +21,9 @@ internal enum FlushResult
 /// </summary>
 internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDisposable
 {
+    private const int MinFormatCapacity = 16 * 1024;
+    private const int MaxFormatCapacity = 1024 * 1024;
+    private int _formatCapacity = MinFormatCapacity; // see RememberFormatSize
     private readonly IBufferedOutput _output;
     private readonly IBufferedOutput? _secondary;
     private readonly BufferOptions _options;
@@ -134,7 +137,7 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
                 var group = Find(groups, key);
                 if (group is null)
                 {
-                    group = new Group(key, values);
+                    group = new Group(key, values, Volatile.Read(ref _formatCapacity));
                     groups.Add(group);
                 }
 
@@ -440,6 +443,7 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
 
         Counters.AddEmit(group.Records);
         PluginMetrics.BytesIn.Add(group.Data.Written.Length);
+        RememberFormatSize(group.Data.Length);
         group.Data.Clear();
         group.Records = 0;
     }
@@ -607,14 +611,19 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
         }
     }
 
+    // The next emit's format buffer starts at about the size the last one reached (batches of one source are alike),
+    // so it is not grown by doubling, a copy each time, while it is filled: 16 KB to 1 MB.
+    private void RememberFormatSize(int length) =>
+        Volatile.Write(ref _formatCapacity, Math.Clamp(length + (length / 8), MinFormatCapacity, MaxFormatCapacity));
+
     /// <summary>The events of one emit that share chunk-key values, formatted.</summary>
-    private sealed class Group(ChunkKey key, string[] values)
+    private sealed class Group(ChunkKey key, string[] values, int capacity)
     {
         public ChunkKey Key { get; } = key;
 
         public string[] Values { get; } = values;
 
-        public FormatBuffer Data { get; } = new();
+        public FormatBuffer Data { get; } = new(capacity);
 
         public int Records { get; set; }
     }
