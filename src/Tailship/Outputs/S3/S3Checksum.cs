@@ -53,76 +53,28 @@ internal static class S3Checksum
         return Convert.ToBase64String(value[..length]);
     }
 
-    public static void Apply(PutObjectRequest request, ChecksumAlgorithm algorithm, string value)
-    {
-        if (algorithm == ChecksumAlgorithm.CRC32)
-        {
-            request.ChecksumCRC32 = value;
-        }
-        else if (algorithm == ChecksumAlgorithm.CRC32C)
-        {
-            request.ChecksumCRC32C = value;
-        }
-        else if (algorithm == ChecksumAlgorithm.CRC64NVME)
-        {
-            request.ChecksumCRC64NVME = value;
-        }
-        else if (algorithm == ChecksumAlgorithm.SHA1)
-        {
-            request.ChecksumSHA1 = value;
-        }
-        else
-        {
-            request.ChecksumSHA256 = value;
-        }
-    }
+    public static void Apply(PutObjectRequest request, ChecksumAlgorithm algorithm, string value) =>
+        Set(algorithm, value, v => request.ChecksumCRC32 = v, v => request.ChecksumCRC32C = v, v => request.ChecksumCRC64NVME = v,
+            v => request.ChecksumSHA1 = v, v => request.ChecksumSHA256 = v);
 
-    public static void Apply(UploadPartRequest request, ChecksumAlgorithm algorithm, string value)
-    {
-        if (algorithm == ChecksumAlgorithm.CRC32)
-        {
-            request.ChecksumCRC32 = value;
-        }
-        else if (algorithm == ChecksumAlgorithm.CRC32C)
-        {
-            request.ChecksumCRC32C = value;
-        }
-        else if (algorithm == ChecksumAlgorithm.CRC64NVME)
-        {
-            request.ChecksumCRC64NVME = value;
-        }
-        else if (algorithm == ChecksumAlgorithm.SHA1)
-        {
-            request.ChecksumSHA1 = value;
-        }
-        else
-        {
-            request.ChecksumSHA256 = value;
-        }
-    }
+    public static void Apply(UploadPartRequest request, ChecksumAlgorithm algorithm, string value) =>
+        Set(algorithm, value, v => request.ChecksumCRC32 = v, v => request.ChecksumCRC32C = v, v => request.ChecksumCRC64NVME = v,
+            v => request.ChecksumSHA1 = v, v => request.ChecksumSHA256 = v);
 
     /// <summary>The part's checksum in CompleteMultipartUpload, which names each part's when the upload has one.</summary>
-    public static void Apply(PartETag part, ChecksumAlgorithm algorithm, string value)
+    public static void Apply(PartETag part, ChecksumAlgorithm algorithm, string value) =>
+        Set(algorithm, value, v => part.ChecksumCRC32 = v, v => part.ChecksumCRC32C = v, v => part.ChecksumCRC64NVME = v,
+            v => part.ChecksumSHA1 = v, v => part.ChecksumSHA256 = v);
+
+    // The SDK's request types share no interface for their checksum properties: each caller names its five setters.
+    private static void Set(
+        ChecksumAlgorithm algorithm, string value, Action<string> crc32, Action<string> crc32c, Action<string> crc64nvme, Action<string> sha1, Action<string> sha256)
     {
-        if (algorithm == ChecksumAlgorithm.CRC32)
-        {
-            part.ChecksumCRC32 = value;
-        }
-        else if (algorithm == ChecksumAlgorithm.CRC32C)
-        {
-            part.ChecksumCRC32C = value;
-        }
-        else if (algorithm == ChecksumAlgorithm.CRC64NVME)
-        {
-            part.ChecksumCRC64NVME = value;
-        }
-        else if (algorithm == ChecksumAlgorithm.SHA1)
-        {
-            part.ChecksumSHA1 = value;
-        }
-        else
-        {
-            part.ChecksumSHA256 = value;
-        }
+        var setter = algorithm == ChecksumAlgorithm.CRC32 ? crc32
+            : algorithm == ChecksumAlgorithm.CRC32C ? crc32c
+            : algorithm == ChecksumAlgorithm.CRC64NVME ? crc64nvme
+            : algorithm == ChecksumAlgorithm.SHA1 ? sha1
+            : sha256;
+        setter(value);
     }
 }
