@@ -88,18 +88,25 @@ public sealed class PositionStoreTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    // A store writing PATH with the given save interval on a manual clock; `saves` is released after each write.
+    private PositionStore OpenCounting(TimeSpan saveInterval, out string path, out ManualTime time, out SemaphoreSlim saves)
+    {
+        path = Path.Combine(_dir, "t.pos");
+        time = new ManualTime(BufferTest.Start);
+        var store = new PositionStore(path, time, NullLogger.Instance, null, saveInterval);
+        store.Open();
+        var released = saves = new SemaphoreSlim(0);
+        store.Saved += () => released.Release();
+        return store;
+    }
+
     private static long SavedOffset(string path) =>
         Convert.ToInt64(Assert.Single(File.ReadAllText(path).Split('\n', StringSplitOptions.RemoveEmptyEntries)).Split('\t')[1], 16);
 
     [Fact]
     public async Task ForwardMoves_WrittenAtMostOncePerInterval_TheLatestWins()
     {
-        var path = Path.Combine(_dir, "t.pos");
-        var time = new ManualTime(BufferTest.Start);
-        await using var store = new PositionStore(path, time, NullLogger.Instance, null, TimeSpan.FromSeconds(1));
-        store.Open();
-        var saves = new SemaphoreSlim(0);
-        store.Saved += () => saves.Release();
+        await using var store = OpenCounting(TimeSpan.FromSeconds(1), out var path, out var time, out var saves);
         var entry = store.GetOrAdd("/in/a.log", 7);
         var generation = store.NextGeneration();
         new PositionCheckpoint(store, entry, 7, 10, generation, 1).Commit();
@@ -120,12 +127,7 @@ public sealed class PositionStoreTests : IDisposable
     [Fact]
     public async Task RotationAndUnwatch_WrittenAtOnceWithinTheInterval()
     {
-        var path = Path.Combine(_dir, "t.pos");
-        var time = new ManualTime(BufferTest.Start);
-        await using var store = new PositionStore(path, time, NullLogger.Instance, null, TimeSpan.FromHours(1));
-        store.Open();
-        var saves = new SemaphoreSlim(0);
-        store.Saved += () => saves.Release();
+        await using var store = OpenCounting(TimeSpan.FromHours(1), out var path, out _, out var saves);
         var entry = store.GetOrAdd("/in/a.log", 7);
         new PositionCheckpoint(store, entry, 7, 10, store.NextGeneration(), 1).Commit();
         Assert.True(await saves.WaitAsync(TimeSpan.FromSeconds(10), Ct));
@@ -143,12 +145,7 @@ public sealed class PositionStoreTests : IDisposable
     [Fact]
     public async Task TrySave_WritesPendingMovesAtOnce()
     {
-        var path = Path.Combine(_dir, "t.pos");
-        var time = new ManualTime(BufferTest.Start);
-        await using var store = new PositionStore(path, time, NullLogger.Instance, null, TimeSpan.FromHours(1));
-        store.Open();
-        var saves = new SemaphoreSlim(0);
-        store.Saved += () => saves.Release();
+        await using var store = OpenCounting(TimeSpan.FromHours(1), out var path, out _, out var saves);
         var entry = store.GetOrAdd("/in/a.log", 7);
         var generation = store.NextGeneration();
         new PositionCheckpoint(store, entry, 7, 10, generation, 1).Commit();
