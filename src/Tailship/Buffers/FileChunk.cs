@@ -28,7 +28,7 @@ namespace Tailship.Buffers;
 /// <c>{name}.damaged</c>, kept, and reported. A file without a whole metadata frame holds no acknowledged data and
 /// is removed, with a log line.</para>
 /// </summary>
-internal sealed class FileChunk : BufferChunk
+internal sealed class FileChunk : BufferChunk, IChunkBody
 {
     public const string DamagedSuffix = ".damaged";
     public const string FailedSuffix = ".failed";
@@ -91,18 +91,37 @@ internal sealed class FileChunk : BufferChunk
     public override Stream OpenRead()
     {
         var validLength = Volatile.Read(ref _validLength);
+        var mapped = Map(validLength, out var verify);
+        return new ChunkReadStream(mapped, validLength, verify);
+    }
+
+    /// <summary>
+    /// The records as a seekable stream read in place from the mapped file (<see cref="ChunkBodyStream"/>), checked as
+    /// <see cref="OpenRead"/> would; null when the chunk holds compressed frames (<c>compress gzip</c>/<c>zstd</c>).
+    /// </summary>
+    public Stream? OpenBody()
+    {
+        var validLength = Volatile.Read(ref _validLength);
+        var mapped = Map(validLength, out var verify);
+        return ChunkBodyStream.Open(mapped, validLength, verify);
+    }
+
+    // The first validLength bytes, mapped; verify says whether the frames' checksums are to be checked (see OpenRead).
+    private MappedChunkStream Map(long validLength, out bool verify)
+    {
         lock (_gate)
         {
             if (_stream is { } writer)
             {
                 var handle = writer.SafeFileHandle;
-                var unchanged = _sealed is { } seal && RandomAccess.GetLength(handle) == seal.Length && File.GetLastWriteTimeUtc(handle) == seal.Modified;
-                return new ChunkReadStream(MappedChunkStream.Map(handle, validLength), validLength, verify: !unchanged);
+                verify = !(_sealed is { } seal && RandomAccess.GetLength(handle) == seal.Length && File.GetLastWriteTimeUtc(handle) == seal.Modified);
+                return MappedChunkStream.Map(handle, validLength);
             }
         }
 
+        verify = true;
         using var file = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        return new ChunkReadStream(MappedChunkStream.Map(file, validLength), validLength, verify: true);
+        return MappedChunkStream.Map(file, validLength);
     }
 
     /// <summary>

@@ -6,7 +6,8 @@ namespace Tailship.Buffers;
 /// <summary>
 /// The first <c>length</c> bytes of a chunk file, read through a read-only memory mapping: each read is one copy from
 /// the page cache into the caller's buffer, with no <c>pread</c> system call and no copy through a
-/// <see cref="FileStream"/> buffer (docs/s3.md, "Upload cost"). Owns the mapping; the file handle stays the caller's.
+/// <see cref="FileStream"/> buffer (docs/s3.md, "Upload cost"). Seekable within the mapped bytes. Owns the mapping; the
+/// file handle stays the caller's.
 /// </summary>
 /// <remarks>
 /// A mapping stays valid after the handle it was made from is closed. Chunk files are never cut while a chunk is being
@@ -43,16 +44,16 @@ internal sealed class MappedChunkStream : Stream
 
     public override bool CanRead => true;
 
-    public override bool CanSeek => false;
+    public override bool CanSeek => true;
 
     public override bool CanWrite => false;
 
-    public override long Length => throw new NotSupportedException();
+    public override long Length => _view.Length;
 
     public override long Position
     {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
+        get => _view.Position;
+        set => _view.Position = value;
     }
 
     public override int Read(byte[] buffer, int offset, int count) => _view.Read(buffer, offset, count);
@@ -63,7 +64,7 @@ internal sealed class MappedChunkStream : Stream
     {
     }
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => _view.Seek(offset, origin);
 
     public override void SetLength(long value) => throw new NotSupportedException();
 

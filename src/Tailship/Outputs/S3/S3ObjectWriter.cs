@@ -237,6 +237,31 @@ internal sealed class S3ObjectWriter : Stream
     private async Task PutSingleAsync(CancellationToken cancellationToken)
     {
         using var body = new MemoryStream(_buffer, 0, _filled, writable: false);
+        var checksum = Checksum is { } algorithm ? S3Checksum.Compute(algorithm, _buffer.AsSpan(0, _filled)) : null;
+        await PutAsync(body, checksum, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="body"/> (seekable, positioned at its start, left open) as the whole object by PutObject, in
+    /// place of writing to this stream and completing it: for a body that is already at hand in one piece (a chunk
+    /// file's records, <see cref="Buffers.ChunkBodyStream"/>), so no part buffer is filled. The SDK reads the body for
+    /// the payload hash (over HTTP), then to send it, and rewinds it for a retry.
+    /// </summary>
+    public async Task PutAsync(Stream body, CancellationToken cancellationToken)
+    {
+        if (_written > 0 || _uploadId is not null)
+        {
+            throw new InvalidOperationException("PutAsync sends a whole object: nothing may have been written before");
+        }
+
+        var checksum = Checksum is { } algorithm ? S3Checksum.Compute(algorithm, body) : null;
+        await PutAsync(body, checksum, cancellationToken).ConfigureAwait(false);
+        _written = body.Length;
+        _completed = true;
+    }
+
+    private async Task PutAsync(Stream body, string? checksum, CancellationToken cancellationToken)
+    {
         var put = new PutObjectRequest
         {
             BucketName = _request.Bucket,
@@ -246,9 +271,9 @@ internal sealed class S3ObjectWriter : Stream
             UseChunkEncoding = false,
         };
         _request.ApplyObjectSettings(put.Headers, put.Metadata);
-        if (Checksum is { } algorithm)
+        if (checksum is not null)
         {
-            S3Checksum.Apply(put, algorithm, S3Checksum.Compute(algorithm, _buffer.AsSpan(0, _filled)));
+            S3Checksum.Apply(put, Checksum!, checksum);
         }
 
         put.DisablePayloadSigning = _unsignedPayload;
