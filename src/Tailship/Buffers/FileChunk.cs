@@ -39,6 +39,7 @@ internal sealed class FileChunk : BufferChunk, IChunkBody
     private FileStream? _stream;
     private long _validLength;
     private (long Length, DateTime Modified)? _sealed; // guarded by _gate: the file as this process left it, see Seal
+    private long _reserved; // guarded by _gate: blocks are reserved up to here (long.MaxValue: reservations not supported)
 
     private FileChunk(string path, string id, ChunkMetadata metadata, DateTimeOffset createdAt)
         : base(id, metadata, createdAt)
@@ -146,6 +147,7 @@ internal sealed class FileChunk : BufferChunk, IChunkBody
         {
             var stream = _stream ?? throw new InvalidOperationException($"chunk {_path} is closed for appends");
             _sealed = null; // appended to after all: the seal no longer describes the file
+            Reserve(stream, _validLength + frame.Length);
             try
             {
                 stream.Position = _validLength;
@@ -173,6 +175,21 @@ internal sealed class FileChunk : BufferChunk, IChunkBody
             ByteSize += rawLength;
             Frames++;
         }
+    }
+
+    /// <summary>Blocks reserved ahead of the appends, in steps of this size: at most this much reserved and unused per file.</summary>
+    internal const long ReserveStep = 1 << 20;
+
+    // Reserves the blocks up to the step boundary past end before the write that reaches end (FilePreallocation).
+    private void Reserve(FileStream stream, long end)
+    {
+        if (end <= _reserved)
+        {
+            return;
+        }
+
+        var to = (end + ReserveStep - 1) / ReserveStep * ReserveStep;
+        _reserved = IO.FilePreallocation.TryReserve(stream.SafeFileHandle, _reserved, to - _reserved) ? to : long.MaxValue;
     }
 
     public override void FlushToDisk()

@@ -114,6 +114,46 @@ public sealed class FileChunkReadTests : IDisposable
         Assert.Throws<InvalidDataException>(() => ReadAll(chunk));
     }
 
+    [Fact]
+    public void Reserve_KeepsTheFileSize()
+    {
+        var path = _temp["reserved"];
+        File.WriteAllBytes(path, "abc"u8.ToArray());
+        using (var file = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite))
+        {
+            Assert.Equal(OperatingSystem.IsLinux(), Tailship.IO.FilePreallocation.TryReserve(file, 0, 1 << 20));
+        }
+
+        Assert.Equal("abc"u8.ToArray(), File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void AppendsPastSeveralReservations_ReadAndRecoveredWhole()
+    {
+        var expected = new StringBuilder();
+        string path;
+        using (var chunk = Written(seal: false))
+        {
+            path = chunk.Location;
+            var line = new string('r', 99) + "\n";
+            var batch = string.Concat(Enumerable.Repeat(line, 3000)); // 300 kB a frame: a reservation step every few frames
+            for (var i = 0; i < 8; i++)
+            {
+                Append(chunk, batch);
+                expected.Append(batch);
+            }
+
+            chunk.Chunk.FlushToDisk();
+            Assert.True(new FileInfo(path).Length > 2 * FileChunk.ReserveStep);
+            Assert.Equal(chunk.Chunk.StoredSize, new FileInfo(path).Length); // blocks reserved past the end are not in the file
+        }
+
+        var recovery = FileChunk.Recover(path, "0123456789abcdef0123456789abcdef");
+        Assert.Equal(ChunkRecoveryOutcome.Whole, recovery.Outcome);
+        using var recovered = new ChunkHandle(recovery.Chunk!);
+        Assert.Equal(First + Second + expected, ReadAll(recovered));
+    }
+
     private ChunkHandle Written(bool seal)
     {
         var chunk = FileChunk.Create(_temp["buffer.b0123456789abcdef0123456789abcdef.log"], "0123456789abcdef0123456789abcdef", new ChunkMetadata("tag", null, new Dictionary<string, string>()), DateTimeOffset.UnixEpoch);
