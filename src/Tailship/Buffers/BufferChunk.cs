@@ -65,6 +65,11 @@ internal abstract class BufferChunk : IChunk
 
     public abstract Stream OpenRead();
 
+    /// <summary>Called when the chunk is closed for appends (queued); a file chunk notes its file's state then.</summary>
+    public virtual void Seal()
+    {
+    }
+
     public string? GetAnnotation(string key)
     {
         lock (_annotations)

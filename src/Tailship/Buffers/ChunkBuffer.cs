@@ -454,6 +454,7 @@ internal sealed partial class ChunkBuffer : IDisposable
 
         _staged.Remove(chunk.Key);
         chunk.State = ChunkState.Queued;
+        chunk.Seal();
         _queue.AddLast(chunk);
     }
 

@@ -80,3 +80,13 @@ public sealed class UnrecoverableOutputException : Exception
     {
     }
 }
+
+/// <summary>
+/// A chunk whose records can be read as one seekable stream without a copy (a file chunk of uncompressed frames): an
+/// upload can hand it to an HTTP client as the request body.
+/// </summary>
+internal interface IChunkBody
+{
+    /// <summary>The records, seekable, or null when this chunk cannot give them so (then use <see cref="IChunk.OpenRead"/>).</summary>
+    Stream? OpenBody();
+}

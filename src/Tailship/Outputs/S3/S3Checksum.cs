@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Security.Cryptography;
@@ -53,6 +54,54 @@ internal static class S3Checksum
         return Convert.ToBase64String(value[..length]);
     }
 
+    /// <summary>
+    /// The checksum of a seekable body from its current position to its end, read in pieces; the position is put back.
+    /// </summary>
+    public static string Compute(ChecksumAlgorithm algorithm, Stream body)
+    {
+        var start = body.Position;
+        var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
+        try
+        {
+            Span<byte> value = stackalloc byte[32];
+            int length;
+            if (algorithm == ChecksumAlgorithm.CRC32 || algorithm == ChecksumAlgorithm.CRC32C)
+            {
+                var crc = new Crc32(algorithm == ChecksumAlgorithm.CRC32 ? Crc32ParameterSet.Crc32 : Crc32ParameterSet.Crc32C);
+                Feed(body, buffer, crc.Append);
+                BinaryPrimitives.WriteUInt32BigEndian(value, crc.GetCurrentHashAsUInt32());
+                length = 4;
+            }
+            else if (algorithm == ChecksumAlgorithm.CRC64NVME)
+            {
+                var crc = new Crc64(Crc64ParameterSet.Nvme);
+                Feed(body, buffer, crc.Append);
+                BinaryPrimitives.WriteUInt64BigEndian(value, crc.GetCurrentHashAsUInt64());
+                length = 8;
+            }
+            else if (algorithm == ChecksumAlgorithm.SHA1 || algorithm == ChecksumAlgorithm.SHA256)
+            {
+                // SHA-1 is what the user asked S3 to check the body with, not a security decision of ours.
+#pragma warning disable CA5350
+                using var hash = IncrementalHash.CreateHash(algorithm == ChecksumAlgorithm.SHA1 ? HashAlgorithmName.SHA1 : HashAlgorithmName.SHA256);
+#pragma warning restore CA5350
+                Feed(body, buffer, hash.AppendData);
+                length = hash.GetHashAndReset(value);
+            }
+            else
+            {
+                throw new ArgumentException($"checksum algorithm {algorithm.Value} is not supported", nameof(algorithm));
+            }
+
+            return Convert.ToBase64String(value[..length]);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            body.Position = start;
+        }
+    }
+
     public static void Apply(PutObjectRequest request, ChecksumAlgorithm algorithm, string value) =>
         Set(algorithm, value, v => request.ChecksumCRC32 = v, v => request.ChecksumCRC32C = v, v => request.ChecksumCRC64NVME = v,
             v => request.ChecksumSHA1 = v, v => request.ChecksumSHA256 = v);
@@ -65,6 +114,17 @@ internal static class S3Checksum
     public static void Apply(PartETag part, ChecksumAlgorithm algorithm, string value) =>
         Set(algorithm, value, v => part.ChecksumCRC32 = v, v => part.ChecksumCRC32C = v, v => part.ChecksumCRC64NVME = v,
             v => part.ChecksumSHA1 = v, v => part.ChecksumSHA256 = v);
+
+    private delegate void Append(ReadOnlySpan<byte> data);
+
+    private static void Feed(Stream body, byte[] buffer, Append append)
+    {
+        int n;
+        while ((n = body.Read(buffer)) > 0)
+        {
+            append(buffer.AsSpan(0, n));
+        }
+    }
 
     // The SDK's request types share no interface for their checksum properties: each caller names its five setters.
     private static void Set(

@@ -41,7 +41,7 @@ internal sealed class S3ObjectWriter : Stream
         _partSize = partSize;
         _unsignedPayload = unsignedPayload;
         _slots = new SemaphoreSlim(Math.Max(1, concurrency));
-        _buffer = ArrayPool<byte>.Shared.Rent(partSize);
+        _buffer = []; // rented at the first write: an object sent by PutAsync needs none
     }
 
     /// <summary>Why aborting a failed multipart upload failed too (the parts then wait for the bucket's lifecycle rule).</summary>
@@ -71,6 +71,7 @@ internal sealed class S3ObjectWriter : Stream
     {
         while (!buffer.IsEmpty)
         {
+            EnsureBuffer();
             var n = Math.Min(buffer.Length, _partSize - _filled);
             buffer[..n].CopyTo(_buffer.AsSpan(_filled));
             Advance(n);
@@ -82,7 +83,11 @@ internal sealed class S3ObjectWriter : Stream
     /// The free space of the part being filled, never empty, for a reader to fill in place (one copy fewer than
     /// <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/>); then <see cref="AdvanceAsync"/> with the count.
     /// </summary>
-    public Memory<byte> GetFreeMemory() => _buffer.AsMemory(_filled, _partSize - _filled);
+    public Memory<byte> GetFreeMemory()
+    {
+        EnsureBuffer();
+        return _buffer.AsMemory(_filled, _partSize - _filled);
+    }
 
     /// <summary>Takes <paramref name="count"/> bytes written into <see cref="GetFreeMemory"/>, and sends a part filled by them.</summary>
     public Task AdvanceAsync(int count, CancellationToken cancellationToken)
@@ -219,6 +224,14 @@ internal sealed class S3ObjectWriter : Stream
         _uploadId = null;
     }
 
+    private void EnsureBuffer()
+    {
+        if (_buffer.Length == 0)
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(_partSize);
+        }
+    }
+
     private void Advance(int count)
     {
         _filled += count;
@@ -226,7 +239,7 @@ internal sealed class S3ObjectWriter : Stream
         if (_filled == _partSize)
         {
             _full.Enqueue((_buffer, _filled));
-            _buffer = ArrayPool<byte>.Shared.Rent(_partSize);
+            _buffer = []; // the next write rents the next part
             _filled = 0;
         }
     }
@@ -237,6 +250,31 @@ internal sealed class S3ObjectWriter : Stream
     private async Task PutSingleAsync(CancellationToken cancellationToken)
     {
         using var body = new MemoryStream(_buffer, 0, _filled, writable: false);
+        var checksum = Checksum is { } algorithm ? S3Checksum.Compute(algorithm, _buffer.AsSpan(0, _filled)) : null;
+        await PutAsync(body, checksum, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="body"/> (seekable, positioned at its start, left open) as the whole object by PutObject, in
+    /// place of writing to this stream and completing it: for a body that is already at hand in one piece (a chunk
+    /// file's records, <see cref="Buffers.ChunkBodyStream"/>), so no part buffer is filled. The SDK reads the body for
+    /// the payload hash (over HTTP), then to send it, and rewinds it for a retry.
+    /// </summary>
+    public async Task PutAsync(Stream body, CancellationToken cancellationToken)
+    {
+        if (_written > 0 || _uploadId is not null)
+        {
+            throw new InvalidOperationException("PutAsync sends a whole object: nothing may have been written before");
+        }
+
+        var checksum = Checksum is { } algorithm ? S3Checksum.Compute(algorithm, body) : null;
+        await PutAsync(body, checksum, cancellationToken).ConfigureAwait(false);
+        _written = body.Length;
+        _completed = true;
+    }
+
+    private async Task PutAsync(Stream body, string? checksum, CancellationToken cancellationToken)
+    {
         var put = new PutObjectRequest
         {
             BucketName = _request.Bucket,
@@ -246,9 +284,9 @@ internal sealed class S3ObjectWriter : Stream
             UseChunkEncoding = false,
         };
         _request.ApplyObjectSettings(put.Headers, put.Metadata);
-        if (Checksum is { } algorithm)
+        if (checksum is not null)
         {
-            S3Checksum.Apply(put, algorithm, S3Checksum.Compute(algorithm, _buffer.AsSpan(0, _filled)));
+            S3Checksum.Apply(put, Checksum!, checksum);
         }
 
         put.DisablePayloadSigning = _unsignedPayload;

@@ -184,13 +184,23 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
         var writer = new S3ObjectWriter(_client, request, (int)_options.PartSize, _options.PartConcurrency, _unsignedPayload);
         await using (writer.ConfigureAwait(false))
         {
-            var input = chunk.OpenRead();
-            await using (input.ConfigureAwait(false))
+            if (OpenBody(chunk) is { } body)
             {
-                await _options.StoreAs.EncodeAsync(input, writer, cancellationToken).ConfigureAwait(false);
+                await using (body.ConfigureAwait(false))
+                {
+                    await writer.PutAsync(body, cancellationToken).ConfigureAwait(false);
+                }
             }
+            else
+            {
+                var input = chunk.OpenRead();
+                await using (input.ConfigureAwait(false))
+                {
+                    await _options.StoreAs.EncodeAsync(input, writer, cancellationToken).ConfigureAwait(false);
+                }
 
-            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         if (writer.AbortError is { } abortError)
@@ -198,6 +208,16 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
             LogAbortFailed(_logger, key, abortError.Message, abortError);
         }
     }
+
+    /// <summary>
+    /// The chunk's records as the object's body, read in place from the chunk file, when the object is them unchanged
+    /// (<c>store_as text</c> or <c>json</c>, uncompressed frames) and one PutObject: no part buffer is filled and
+    /// copied (docs/s3.md, "Upload cost"). Null otherwise: then the chunk is streamed through the writer.
+    /// </summary>
+    private Stream? OpenBody(IChunk chunk) =>
+        _options.StoreAs.Name is "text" or "json" && chunk.ByteSize < _options.PartSize && chunk is IChunkBody source
+            ? source.OpenBody()
+            : null;
 
     private S3OutputException Fail(S3OutputException failure)
     {

@@ -110,6 +110,84 @@ public sealed class S3ObjectWriterTests(S3ServerFixture server)
         Assert.Equal(chunk.Data, await DownloadAsync(bucket, Key));
     }
 
+    /// <summary>
+    /// A file chunk goes as its own mapped records (no part buffer): the payload hash over HTTP, the CRC-32 or the
+    /// asked-for checksum computed from that body, and the stored object byte for byte the records.
+    /// </summary>
+    [Theory]
+    [InlineData(false, null)]
+    [InlineData(true, null)]
+    [InlineData(false, "SHA256")]
+    [InlineData(true, "CRC32C")]
+    public async Task FileChunk_BodyReadInPlace_HeadersAndContentExact(bool https, string? algorithm)
+    {
+        var bucket = await server.CreateBucketAsync("inplace", Token);
+        object[] more = algorithm is null ? [] : [("checksum_algorithm", algorithm)];
+        await using var output = S3OutputHarness.Build(S3OutputHarness.Options(https ? Tls(bucket, more) : S3OutputHarness.Seed(server, bucket, more)), null);
+        var sent = Watch(output);
+        var data = Lines(output, 2000).Data;
+        using var temp = new TempDirectory();
+        const string id = "00112233445566778899aabbccddeeff";
+        var chunk = FileChunk.Create(temp[$"buffer.b{id}.log"], id, SliceMetadata, DateTimeOffset.UnixEpoch);
+        try
+        {
+            AppendRecords(chunk, data.AsSpan(0, 1000));
+            AppendRecords(chunk, data.AsSpan(1000));
+            chunk.Seal();
+
+            await output.WriteAsync(chunk, Token);
+        }
+        finally
+        {
+            chunk.Close();
+        }
+
+        var put = Assert.Single(sent, IsUpload);
+        Assert.Equal(https ? "UNSIGNED-PAYLOAD" : Convert.ToHexStringLower(SHA256.HashData(data)), put["x-amz-content-sha256"]);
+        switch (algorithm)
+        {
+            case "SHA256":
+                Assert.Equal(Convert.ToBase64String(SHA256.HashData(data)), put["x-amz-checksum-sha256"]);
+                break;
+            case "CRC32C":
+                Assert.Equal(S3Checksum.Compute(ChecksumAlgorithm.CRC32C, data), put["x-amz-checksum-crc32c"]);
+                break;
+            default:
+                Assert.Equal(https, put.TryGetValue("x-amz-checksum-crc32", out var crc));
+                Assert.Equal(https ? Crc32(data) : null, crc);
+                break;
+        }
+
+        Assert.Equal(data, await DownloadAsync(bucket, Key));
+    }
+
+    [Fact]
+    public void ComputeFromStream_SameAsFromSpanAndPositionKept()
+    {
+        var data = new byte[700_000];
+        new Random(3).NextBytes(data);
+        using var body = new MemoryStream(data);
+        body.Position = 100;
+        foreach (var algorithm in new[] { ChecksumAlgorithm.CRC32, ChecksumAlgorithm.CRC32C, ChecksumAlgorithm.CRC64NVME, ChecksumAlgorithm.SHA1, ChecksumAlgorithm.SHA256 })
+        {
+            Assert.Equal(S3Checksum.Compute(algorithm, data.AsSpan(100)), S3Checksum.Compute(algorithm, body));
+            Assert.Equal(100, body.Position);
+        }
+    }
+
+    private static void AppendRecords(FileChunk chunk, ReadOnlySpan<byte> records)
+    {
+        var frame = ChunkFrame.Build(FrameKind.Records, BufferCompression.Text, records, records.Length, 1, checksum: true, out var length);
+        try
+        {
+            chunk.Append(frame.AsSpan(0, length), 1, records.Length);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(frame);
+        }
+    }
+
     private static string Crc32(ReadOnlySpan<byte> body) => S3Checksum.Compute(ChecksumAlgorithm.CRC32, body);
 
     private object[] Tls(string bucket, params object[] more) =>
