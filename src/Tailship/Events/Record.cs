@@ -6,22 +6,27 @@ namespace Tailship.Events;
 /// A record: an ordered map of string keys to values. Insertion order is kept (Fluentd's JSON output depends on
 /// it), setting an existing key keeps its position, and lookups are linear because records have few keys.
 /// </summary>
-/// <remarks>Keys and values live side by side in one array: a record costs two allocations (the parsers make one
-/// per line, so this is on the hot path of every input).</remarks>
+/// <remarks>The first entry lives in the record itself, the others side by side in one array: a one-field record
+/// (the <c>none</c> parser's, one per line on the hot path of the seed) costs one allocation, a larger one two.
+/// Invariant: entry 0 is <see cref="_first"/>, entry <c>i</c> ≥ 1 is <c>_rest[i - 1]</c>.</remarks>
 public sealed class Record : IEnumerable<KeyValuePair<string, RecordValue>>, IEquatable<Record>
 {
-    private Entry[] _entries;
+    private Entry _first;
+    private Entry[] _rest;
 
     public Record(int capacity = 4)
     {
-        _entries = new Entry[Math.Max(capacity, 1)];
+        _rest = capacity > 1 ? new Entry[capacity - 1] : [];
     }
 
     public int Count { get; private set; }
 
-    public string KeyAt(int index) => _entries[index].Key;
+    public string KeyAt(int index) => At(index).Key;
 
-    public RecordValue ValueAt(int index) => _entries[index].Value;
+    public RecordValue ValueAt(int index) => At(index).Value;
+
+    /// <summary>Entry <paramref name="index"/>; like an array, indices up to the capacity are not checked against <see cref="Count"/>.</summary>
+    private ref Entry At(int index) => ref index == 0 ? ref _first : ref _rest[index - 1];
 
     public RecordValue this[string key]
     {
@@ -33,7 +38,7 @@ public sealed class Record : IEnumerable<KeyValuePair<string, RecordValue>>, IEq
     {
         for (var i = 0; i < Count; i++)
         {
-            if (string.Equals(_entries[i].Key, key, StringComparison.Ordinal))
+            if (string.Equals(At(i).Key, key, StringComparison.Ordinal))
             {
                 return i;
             }
@@ -47,7 +52,7 @@ public sealed class Record : IEnumerable<KeyValuePair<string, RecordValue>>, IEq
     public bool TryGetValue(string key, out RecordValue value)
     {
         var i = IndexOf(key);
-        value = i >= 0 ? _entries[i].Value : default;
+        value = i >= 0 ? At(i).Value : default;
         return i >= 0;
     }
 
@@ -57,7 +62,7 @@ public sealed class Record : IEnumerable<KeyValuePair<string, RecordValue>>, IEq
         var i = IndexOf(key);
         if (i >= 0)
         {
-            _entries[i].Value = value;
+            At(i).Value = value;
             return;
         }
 
@@ -67,12 +72,19 @@ public sealed class Record : IEnumerable<KeyValuePair<string, RecordValue>>, IEq
     /// <summary>Adds a key known not to be present (no lookup): the fast path for parsers.</summary>
     public void Append(string key, RecordValue value)
     {
-        if (Count == _entries.Length)
+        if (Count == 0)
         {
-            System.Array.Resize(ref _entries, Count * 2);
+            _first = new Entry(key, value);
+            Count = 1;
+            return;
         }
 
-        _entries[Count] = new Entry(key, value);
+        if (Count > _rest.Length)
+        {
+            System.Array.Resize(ref _rest, Math.Max(Count * 2, 4) - 1);
+        }
+
+        _rest[Count - 1] = new Entry(key, value);
         Count++;
     }
 
@@ -84,26 +96,28 @@ public sealed class Record : IEnumerable<KeyValuePair<string, RecordValue>>, IEq
             return false;
         }
 
-        System.Array.Copy(_entries, i + 1, _entries, i, Count - i - 1);
+        for (var j = i; j < Count - 1; j++)
+        {
+            At(j) = At(j + 1);
+        }
+
         Count--;
-        _entries[Count] = default;
+        At(Count) = default;
         return true;
     }
 
     public void Clear()
     {
-        System.Array.Clear(_entries, 0, Count);
+        _first = default;
+        System.Array.Clear(_rest, 0, Math.Max(Count - 1, 0));
         Count = 0;
     }
 
     /// <summary>A shallow copy (nested maps and arrays are shared).</summary>
     public Record Clone()
     {
-        var copy = new Record(Count) { Count = Count };
-        for (var i = 0; i < Count; i++)
-        {
-            copy._entries[i] = _entries[i];
-        }
+        var copy = new Record(Count) { Count = Count, _first = _first };
+        _rest.AsSpan(0, Math.Max(Count - 1, 0)).CopyTo(copy._rest);
 
         return copy;
     }
@@ -138,7 +152,8 @@ public sealed class Record : IEnumerable<KeyValuePair<string, RecordValue>>, IEq
     {
         for (var i = 0; i < Count; i++)
         {
-            yield return new KeyValuePair<string, RecordValue>(_entries[i].Key, _entries[i].Value);
+            var entry = At(i);
+            yield return new KeyValuePair<string, RecordValue>(entry.Key, entry.Value);
         }
     }
 
@@ -153,7 +168,8 @@ public sealed class Record : IEnumerable<KeyValuePair<string, RecordValue>>, IEq
 
         for (var i = 0; i < Count; i++)
         {
-            if (!other.TryGetValue(_entries[i].Key, out var v) || !v.Equals(_entries[i].Value))
+            var entry = At(i);
+            if (!other.TryGetValue(entry.Key, out var v) || !v.Equals(entry.Value))
             {
                 return false;
             }

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using Tailship.Events;
 
@@ -104,6 +106,7 @@ internal static class YajlWriter
     private static int WriteFlat(Record record, Span<byte> destination)
     {
         var count = record.Count;
+        var keys = KeyCache.Slots;
         destination[0] = (byte)'{';
         var n = 1;
         for (var i = 0; i < count; i++)
@@ -113,7 +116,9 @@ internal static class YajlWriter
                 destination[n++] = (byte)',';
             }
 
-            n += KeyCache.Write(record.KeyAt(i), destination[n..]);
+            var key = KeyCache.Get(keys, record.KeyAt(i), i);
+            key.CopyTo(destination[n..]);
+            n += key.Length;
             n += WriteFlatValue(record.ValueAt(i), destination[n..]);
         }
 
@@ -166,6 +171,22 @@ internal static class YajlWriter
     {
         destination[0] = (byte)'"';
         var n = 1;
+        if (utf8.Length >= Vector128<byte>.Count && Vector128.IsHardwareAccelerated)
+        {
+            // The usual log line needs no escape: copy it 16 bytes at a time while checking those bytes, one pass
+            // instead of a scan and then a copy. Stops at the first block holding a byte to escape; the loop below
+            // writes the rest.
+            var copied = CopyUntilEscape(utf8, destination[1..]);
+            n += copied;
+            if (copied == utf8.Length)
+            {
+                destination[n++] = (byte)'"';
+                return n;
+            }
+
+            utf8 = utf8[copied..];
+        }
+
         while (true)
         {
             var i = utf8.IndexOfAny(NeedsEscape);
@@ -184,6 +205,47 @@ internal static class YajlWriter
 
         destination[n++] = (byte)'"';
         return n;
+    }
+
+    /// <summary>
+    /// Copies whole 16-byte blocks of <paramref name="utf8"/> (at least 16 bytes) that need no escape, and the last
+    /// block too when it needs none (overlapping the one before); returns the bytes copied: all of them, or the
+    /// start of the block holding the first byte to escape.
+    /// </summary>
+    private static int CopyUntilEscape(ReadOnlySpan<byte> utf8, Span<byte> destination)
+    {
+        var length = utf8.Length;
+        if (destination.Length < length)
+        {
+            throw new ArgumentException("destination too small", nameof(destination));
+        }
+
+        ref var source = ref MemoryMarshal.GetReference(utf8);
+        ref var target = ref MemoryMarshal.GetReference(destination);
+        var space = Vector128.Create((byte)0x20);
+        var quote = Vector128.Create((byte)'"');
+        var backslash = Vector128.Create((byte)'\\');
+        var last = (nuint)(length - Vector128<byte>.Count);
+        nuint i = 0;
+        while (true)
+        {
+            // The last block may overlap the one before: the bytes it shares were checked and are written the same.
+            var at = i < last ? i : last;
+            var block = Vector128.LoadUnsafe(ref source, at);
+            var escape = Vector128.LessThan(block, space) | Vector128.Equals(block, quote) | Vector128.Equals(block, backslash);
+            if (escape != Vector128<byte>.Zero)
+            {
+                return (int)at;
+            }
+
+            block.StoreUnsafe(ref target, at);
+            if (at == last)
+            {
+                return length;
+            }
+
+            i += (nuint)Vector128<byte>.Count;
+        }
     }
 
     public static void WriteRecord(Record record, IBufferWriter<byte> output)
@@ -410,31 +472,60 @@ internal static class YajlWriter
 
     /// <summary>
     /// Keys as their quoted JSON form with the colon (<c>"message":</c>), remembered per thread: records of one
-    /// source repeat the same few key strings, so the UTF-8 encoding and the escape scan run once per key.
-    /// Looked up by reference; a miss (another string with the same text, or a collision) only costs an encoding.
+    /// source repeat the same few key strings, in the same order. A key is looked up first in the slot of its
+    /// position in the record (one reference comparison, the usual hit), then in a small table hashed by reference;
+    /// a miss (another string with the same text, a collision, a record with other keys) only costs an encoding.
     /// </summary>
-    private static class KeyCache
+    internal static class KeyCache
     {
-        private const int Size = 16; // a power of two
+        private const int Positions = 8;
+        private const int HashSlots = 16; // a power of two
 
         [ThreadStatic]
-        private static (string Key, byte[] Json)[]? t_entries;
+        private static Slot[]? t_slots;
 
-        public static int Write(string key, Span<byte> destination)
+        /// <summary>The slots of this thread: <see cref="Positions"/> positional ones, then the hashed ones.</summary>
+        public static Slot[] Slots => t_slots ??= new Slot[Positions + HashSlots];
+
+        /// <summary>The JSON of <paramref name="key"/> (the key at <paramref name="position"/> of its record).</summary>
+        public static byte[] Get(Slot[] slots, string key, int position)
         {
-            var entries = t_entries ??= new (string, byte[])[Size];
-            ref var entry = ref entries[System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key) & (Size - 1)];
-            if (!ReferenceEquals(entry.Key, key))
+            if (position < Positions)
             {
-                Span<byte> scratch = stackalloc byte[(StackTranscodeLimit * 6) + 3];
-                var n = WriteQuoted(key, scratch);
-                scratch[n++] = (byte)':';
-                entry = (key, scratch[..n].ToArray());
+                ref var slot = ref slots[position];
+                if (ReferenceEquals(slot.Key, key))
+                {
+                    return slot.Json;
+                }
+
+                var json = Hashed(slots, key);
+                slot = new Slot(key, json);
+                return json;
             }
 
-            entry.Json.CopyTo(destination);
-            return entry.Json.Length;
+            return Hashed(slots, key);
         }
+
+        private static byte[] Hashed(Slot[] slots, string key)
+        {
+            ref var slot = ref slots[Positions + (System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key) & (HashSlots - 1))];
+            if (!ReferenceEquals(slot.Key, key))
+            {
+                slot = new Slot(key, Encode(key));
+            }
+
+            return slot.Json;
+        }
+
+        private static byte[] Encode(string key)
+        {
+            Span<byte> scratch = stackalloc byte[(StackTranscodeLimit * 6) + 3];
+            var n = WriteQuoted(key, scratch);
+            scratch[n++] = (byte)':';
+            return scratch[..n].ToArray();
+        }
+
+        internal readonly record struct Slot(string? Key, byte[] Json);
     }
 
     private static void WriteByte(byte b, IBufferWriter<byte> output)

@@ -45,6 +45,81 @@ public sealed class YajlWriterLineTests
     }
 
     [Fact]
+    public void EscapeAtAnyPositionOfAnyLength_IsByteExactYajl()
+    {
+        // The flat path copies 16-byte blocks while checking them (the last one overlapping): an escape in the
+        // first, a middle, the overlapping or the last byte, for lengths around the block size, and invalid UTF-8.
+        byte[] specials = [(byte)'"', (byte)'\\', 0x00, 0x1F, (byte)'\n', 0xFF];
+        for (var length = 0; length <= 50; length++)
+        {
+            var clean = Enumerable.Range(0, length).Select(i => (byte)('a' + (i % 26))).ToArray();
+            Assert.Equal(Piecewise(default, Single("m", RecordValue.FromUtf8(clean)), default), Line(default, Single("m", RecordValue.FromUtf8(clean)), default));
+            for (var at = 0; at < length; at++)
+            {
+                foreach (var special in specials)
+                {
+                    var bytes = (byte[])clean.Clone();
+                    bytes[at] = special;
+                    var record = Single("m", RecordValue.FromUtf8(bytes));
+                    Assert.Equal(Piecewise(default, record, default), Line(default, record, default));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void SliceOfALargerArray_WritesOnlyItsBytes()
+    {
+        var backing = "xxxx0123456789abcdefghijklmnop\"yyyy"u8.ToArray();
+        var record = Single("m", RecordValue.FromUtf8(backing, 4, 26));
+        Assert.Equal("{\"m\":\"0123456789abcdefghijklmnop\"}", Encoding.UTF8.GetString(Line(default, record, default)));
+    }
+
+    [Fact]
+    public void ChangingKeySetsAndOrders_UseTheRightKeyAtEveryPosition()
+    {
+        // The key cache looks up by position first: records whose keys differ or move between positions, and keys
+        // beyond the positional slots, must each get their own JSON.
+        var keys = Enumerable.Range(0, 12).Select(i => "k" + i).ToArray();
+        string[][] layouts =
+        [
+            ["k0", "k1"],
+            ["k1", "k0"],
+            ["k2"],
+            [.. keys],
+            [.. keys.Reverse()],
+            ["k0", "k1"],
+        ];
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var layout in layouts)
+            {
+                var record = new Record();
+                foreach (var key in layout)
+                {
+                    record.Append(key, key + "v");
+                }
+
+                var expected = "{" + string.Join(",", layout.Select(k => $"\"{k}\":\"{k}v\"")) + "}";
+                Assert.Equal(expected, Encoding.UTF8.GetString(Line(default, record, default)));
+            }
+        }
+    }
+
+    [Fact]
+    public void SameTextInAnotherString_IsWrittenFromItsOwnText()
+    {
+        // A new string object at a cached position misses the reference check and is encoded again.
+        var first = new Record(1);
+        first.Append(new string('a', 3), "1");
+        var second = new Record(1);
+        second.Append(new string('b', 3), "2");
+        Assert.Equal("{\"aaa\":\"1\"}", Encoding.UTF8.GetString(Line(default, first, default)));
+        Assert.Equal("{\"bbb\":\"2\"}", Encoding.UTF8.GetString(Line(default, second, default)));
+        Assert.Equal("{\"aaa\":\"1\"}", Encoding.UTF8.GetString(Line(default, first, default)));
+    }
+
+    [Fact]
     public void LoneSurrogate_BecomesReplacementCharacterAsPiecewise()
     {
         var record = new Record();
