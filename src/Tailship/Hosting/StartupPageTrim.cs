@@ -27,34 +27,7 @@ internal static class StartupPageTrim
     private const int MadvDontNeed = 4;
 
     /// <summary>The delay before the trim from <see cref="Variable"/>'s value; null when it is off; false when the value is not understood.</summary>
-    public static bool TryParseDelay(string? value, out TimeSpan? delay)
-    {
-        delay = DefaultDelay;
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return true;
-        }
-
-        var text = value.Trim();
-        if (text is "off" or "false" or "no")
-        {
-            delay = null;
-            return true;
-        }
-
-        if (text is "on" or "true" or "yes")
-        {
-            return true;
-        }
-
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && seconds <= 86_400)
-        {
-            delay = seconds == 0 ? null : TimeSpan.FromSeconds(seconds);
-            return true;
-        }
-
-        return false;
-    }
+    public static bool TryParseDelay(string? value, out TimeSpan? delay) => IdlePageTrim.TryParseSeconds(value, DefaultDelay, out delay);
 
     /// <summary>
     /// Trims the mappings of this process and returns what was dropped; a mapping the kernel refuses is skipped and
