@@ -64,8 +64,8 @@ internal sealed partial class AgentHost
         [LoggerMessage(19, LogLevel.Debug, "received {Signal} again at once (delivered twice); still stopping gracefully")]
         public static partial void RepeatedSignal(ILogger logger, string signal);
 
-        [LoggerMessage(20, LogLevel.Debug, "trimmed {Kind} pages: {Mappings} read-only file mappings dropped ({ResidentKb} kB resident), {Failed} refused (errno {Errno}); resident set {Before} -> {Dropped} -> {After} after a full GC and malloc_trim; {CpuMs:0.0} ms of CPU")]
-        public static partial void PagesTrimmed(ILogger logger, string kind, int mappings, long residentKb, int failed, int errno, string before, string dropped, string after, double cpuMs);
+        [LoggerMessage(20, LogLevel.Debug, "trimmed {Kind} pages: {Mappings} read-only file mappings dropped ({ResidentKb} kB resident), {Failed} refused (errno {Errno}); resident set {Before} -> {Collected} after a full GC -> {Native} after malloc_trim -> {After}; {CpuMs:0.0} ms of CPU")]
+        public static partial void PagesTrimmed(ILogger logger, string kind, int mappings, long residentKb, int failed, int errno, string before, string collected, string native, string after, double cpuMs);
 
         [LoggerMessage(21, LogLevel.Debug, "trimming {Kind} pages failed: {Message}; carrying on")]
         public static partial void TrimFailed(ILogger logger, string kind, string message);

@@ -118,27 +118,34 @@ internal sealed partial class AgentHost
     }
 
     /// <summary>
-    /// <see cref="StartupPageTrim.Trim"/>, then a full compacting collection that returns garbage and free GC regions
-    /// to the system (only when the heap is small, as at idle) and <see cref="NativeHeapTrim"/>: in this order so that
-    /// what reading <c>/proc/self/smaps</c> allocates is collected too. Logs what each step left and what the whole
-    /// cost. Never throws for a trim that cannot be done.
+    /// Finds the trimmable mappings (<see cref="StartupPageTrim.FindTrimmable"/>), runs a full compacting collection
+    /// that returns garbage (the strings of <c>/proc/self/smaps</c> among it) and free GC regions to the system (only
+    /// when the heap is small, as at idle) and <see cref="NativeHeapTrim"/>, then drops the mappings' pages. In this
+    /// order because a full collection runs GC code that an idle agent's gen-0 collections never touch (measured with
+    /// the collection after the drop: 3.4 MB of file-backed pages came straight back), and because the smaps strings
+    /// read after the collection stayed as about 0.8 MB of committed heap. Logs what each step left and what the
+    /// whole cost. Never throws for a trim that cannot be done.
     /// </summary>
     private static void TrimNow(ILogger logger, string kind)
     {
         var cpuBefore = Environment.CpuUsage.TotalTime;
         var before = ResidentSet.Read();
-        TrimResult result;
+        List<SmapsMapping> mappings;
         try
         {
-            result = StartupPageTrim.Trim();
+            mappings = StartupPageTrim.FindTrimmable();
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
+        catch (IOException ex)
+        {
+            Log.TrimFailed(logger, kind, ex.Message);
+            return;
+        }
+        catch (UnauthorizedAccessException ex)
         {
             Log.TrimFailed(logger, kind, ex.Message);
             return;
         }
 
-        var dropped = ResidentSet.Read();
         if (GC.GetGCMemoryInfo().HeapSizeBytes < SmallHeapBytes)
         {
             // Only a small heap: a blocking compacting collection of a large one (a backlog in a memory buffer)
@@ -146,10 +153,20 @@ internal sealed partial class AgentHost
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
 
+        var collected = ResidentSet.Read();
         NativeHeapTrim.Trim();
-        var after = ResidentSet.Read();
-        var cpuMs = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds;
-        Log.PagesTrimmed(logger, kind, result.Mappings, result.ResidentKb, result.Failed, result.FirstErrno, before.ToString(), dropped.ToString(), after.ToString(), cpuMs);
-        Log.GcHeap(logger, GC.GetGCMemoryInfo().HeapSizeBytes / 1024, GC.CollectionCount(0));
+        var native = ResidentSet.Read();
+        try
+        {
+            var result = StartupPageTrim.Drop(mappings);
+            var after = ResidentSet.Read();
+            var cpuMs = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds;
+            Log.PagesTrimmed(logger, kind, result.Mappings, result.ResidentKb, result.Failed, result.FirstErrno, before.ToString(), collected.ToString(), native.ToString(), after.ToString(), cpuMs);
+            Log.GcHeap(logger, GC.GetGCMemoryInfo().HeapSizeBytes / 1024, GC.CollectionCount(0));
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            Log.TrimFailed(logger, kind, ex.Message);
+        }
     }
 }
