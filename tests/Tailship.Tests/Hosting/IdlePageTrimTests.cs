@@ -43,9 +43,9 @@ public sealed class IdlePageTrimTests
     }
 
     [Theory]
-    [InlineData(null, 4096)]
-    [InlineData(" ", 4096)]
-    [InlineData("2", 2048)]
+    [InlineData(null, 1024)]
+    [InlineData(" ", 1024)]
+    [InlineData("3", 3072)]
     [InlineData("0.5", 512)]
     [InlineData("0", 0)]
     public void TryParseGrowth_MegabytesOrDefault_GivesKilobytes(string? value, long kb)
@@ -61,7 +61,7 @@ public sealed class IdlePageTrimTests
     public void TryParseGrowth_Nonsense_IsRejectedWithTheDefault(string value)
     {
         Assert.False(IdlePageTrim.TryParseGrowth(value, out var growthKb));
-        Assert.Equal(4096, growthKb);
+        Assert.Equal(1024, growthKb);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class IdlePageTrimTests
         Assert.False(IdlePageTrim.IsDue(TimeSpan.FromSeconds(20), IdlePageTrim.DefaultMinInterval, 10_000, 4096, TimeSpan.Zero, FiveSeconds));
 
     [Theory]
-    [InlineData(2000L, 4096L)] // the idle loop's own pages coming back
+    [InlineData(700L, 1024L)] // the idle loop's own pages coming back
     [InlineData(0L, 1L)] // nothing came back at all
     public void IsDue_NotEnoughGrowth_DoesNotTrim(long growthKb, long thresholdKb) =>
         Assert.False(IdlePageTrim.IsDue(Minute, IdlePageTrim.DefaultMinInterval, growthKb, thresholdKb, TimeSpan.Zero, FiveSeconds));
