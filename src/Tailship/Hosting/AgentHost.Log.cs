@@ -64,11 +64,11 @@ internal sealed partial class AgentHost
         [LoggerMessage(19, LogLevel.Debug, "received {Signal} again at once (delivered twice); still stopping gracefully")]
         public static partial void RepeatedSignal(ILogger logger, string signal);
 
-        [LoggerMessage(20, LogLevel.Debug, "trimmed start-up pages: {Mappings} read-only file mappings dropped ({ResidentKb} kB resident), {Failed} refused (errno {Errno}); resident set {Before} -> {Collected} after a full GC -> {After}")]
-        public static partial void StartupPagesTrimmed(ILogger logger, int mappings, long residentKb, int failed, int errno, string before, string collected, string after);
+        [LoggerMessage(20, LogLevel.Debug, "trimmed {Kind} pages: {Mappings} read-only file mappings dropped ({ResidentKb} kB resident), {Failed} refused (errno {Errno}); resident set {Before} -> {Collected} after a full GC -> {Native} after malloc_trim -> {After}; {CpuMs:0.0} ms of CPU")]
+        public static partial void PagesTrimmed(ILogger logger, string kind, int mappings, long residentKb, int failed, int errno, string before, string collected, string native, string after, double cpuMs);
 
-        [LoggerMessage(21, LogLevel.Debug, "trimming start-up pages failed: {Message}; carrying on")]
-        public static partial void StartupTrimFailed(ILogger logger, string message);
+        [LoggerMessage(21, LogLevel.Debug, "trimming {Kind} pages failed: {Message}; carrying on")]
+        public static partial void TrimFailed(ILogger logger, string kind, string message);
 
         [LoggerMessage(22, LogLevel.Warning, "{Variable}='{Value}' is not off, on or a number of seconds; trimming start-up pages after {Seconds}s")]
         public static partial void TrimVariableInvalid(ILogger logger, string variable, string value, double seconds);
@@ -78,5 +78,14 @@ internal sealed partial class AgentHost
 
         [LoggerMessage(24, LogLevel.Debug, "GC heap {HeapKb} kB after the last collection; {Gen0Count} gen-0 collections since start")]
         public static partial void GcHeap(ILogger logger, long heapKb, int gen0Count);
+
+        [LoggerMessage(25, LogLevel.Warning, "{Variable}='{Value}' is not off, on or a number of seconds; trimming idle pages at most every {Seconds}s")]
+        public static partial void IdleTrimVariableInvalid(ILogger logger, string variable, string value, double seconds);
+
+        [LoggerMessage(26, LogLevel.Warning, "{Variable}='{Value}' is not a number of MB; trimming idle pages after {Mb} MB of growth")]
+        public static partial void IdleTrimGrowthInvalid(ILogger logger, string variable, string value, double mb);
+
+        [LoggerMessage(27, LogLevel.Debug, "trimming idle pages is off ({Variable})")]
+        public static partial void IdleTrimOff(ILogger logger, string variable);
     }
 }

@@ -194,7 +194,7 @@ internal sealed partial class AgentHost
         {
             sink.Forward = pipeline.EmitAgentLog;
             Log.Running(logger, _env.ProcessId);
-            trim = TrimStartupPagesAsync(logger, stop.Stopping);
+            trim = TrimPagesAsync(logger, stop.Stopping);
         }
 
         var signal = await stop.Requested.ConfigureAwait(false);

@@ -27,47 +27,34 @@ internal static class StartupPageTrim
     private const int MadvDontNeed = 4;
 
     /// <summary>The delay before the trim from <see cref="Variable"/>'s value; null when it is off; false when the value is not understood.</summary>
-    public static bool TryParseDelay(string? value, out TimeSpan? delay)
-    {
-        delay = DefaultDelay;
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return true;
-        }
-
-        var text = value.Trim();
-        if (text is "off" or "false" or "no")
-        {
-            delay = null;
-            return true;
-        }
-
-        if (text is "on" or "true" or "yes")
-        {
-            return true;
-        }
-
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 && seconds <= 86_400)
-        {
-            delay = seconds == 0 ? null : TimeSpan.FromSeconds(seconds);
-            return true;
-        }
-
-        return false;
-    }
+    public static bool TryParseDelay(string? value, out TimeSpan? delay) => IdlePageTrim.TryParseSeconds(value, DefaultDelay, out delay);
 
     /// <summary>
     /// Trims the mappings of this process and returns what was dropped; a mapping the kernel refuses is skipped and
     /// counted. Throws <see cref="IOException"/> when <c>/proc/self/smaps</c> cannot be read (nothing is trimmed then).
     /// </summary>
-    public static TrimResult Trim()
+    public static TrimResult Trim() => Drop(FindTrimmable());
+
+    /// <summary>
+    /// The trimmable mappings of this process now (reading <c>/proc/self/smaps</c> allocates a few hundred KB of
+    /// strings: a caller can collect them before <see cref="Drop"/>). Throws <see cref="IOException"/> when
+    /// <c>/proc/self/smaps</c> cannot be read.
+    /// </summary>
+    public static List<SmapsMapping> FindTrimmable() =>
+        SmapsMapping.Parse(File.ReadLines("/proc/self/smaps")).Where(m => m.IsTrimmable).ToList();
+
+    /// <summary>
+    /// Drops the resident pages of <paramref name="mappings"/>, found by <see cref="FindTrimmable"/> just before: a
+    /// read-only mapping cannot gain anonymous or dirty pages in between unless something makes it writable, which
+    /// nothing in this process does to a file mapping once the dynamic linker has loaded it.
+    /// </summary>
+    public static TrimResult Drop(IReadOnlyList<SmapsMapping> mappings)
     {
-        var mappings = SmapsMapping.Parse(File.ReadLines("/proc/self/smaps"));
         long residentKb = 0;
         var count = 0;
         var failed = 0;
         var firstError = 0;
-        foreach (var mapping in mappings.Where(m => m.IsTrimmable))
+        foreach (var mapping in mappings)
         {
             if (Madvise((nint)mapping.Start, (nuint)(mapping.End - mapping.Start), MadvDontNeed) != 0)
             {
