@@ -15,7 +15,7 @@ namespace Tailship.Hosting;
 /// The baseline is the lowest level from the first look after a trim on: what the trim's own log line and the idle
 /// loop bring back in the first seconds is the idle working set, and trimming it would only fault it back. An upload
 /// through the AWS SDK brings back 3-7 MB (measured on the seed: 4 MB when the pipeline's code is already resident,
-/// 7 MB right after a trim), hence 2 MB by default. The quiet test keeps the trim out of bursts: a pipeline reading
+/// 7 MB right after a trim); 1 MB by default catches the growth of the idle loop itself as well. The quiet test keeps the trim out of bursts: a pipeline reading
 /// lines never trims, and an idle trim costs 3-7 ms of CPU.
 /// </remarks>
 internal static class IdlePageTrim
