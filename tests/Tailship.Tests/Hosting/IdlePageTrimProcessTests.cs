@@ -17,21 +17,7 @@ public sealed class IdlePageTrimProcessTests : IDisposable
         var cancel = TestContext.Current.CancellationToken;
         var log = _dir["app.log"];
         await File.WriteAllTextAsync(log, "first 000\n", cancel);
-        var config = _dir["fluent.conf"];
-        await File.WriteAllTextAsync(config, $$"""
-            <source>
-              @type tail
-              format none
-              path {{log}}
-              pos_file {{_dir["app.log.pos"]}}
-              read_from_head true
-              tag app
-            </source>
-
-            <match app>
-              @type stdout
-            </match>
-            """, cancel);
+        var config = await TrimTestConfigs.WriteTailToStdoutAsync(_dir, log, cancel);
 
         // No start-up trim: every trim seen is an idle one. Any growth, looked at twice a second.
         using var agent = TailshipProcess.Start(
@@ -68,8 +54,7 @@ public sealed class IdlePageTrimProcessTests : IDisposable
     [Fact]
     public async Task IdleTrimOff_SaysSoAndNeverTrims()
     {
-        var config = _dir["fluent.conf"];
-        await File.WriteAllTextAsync(config, "<source>\n  @type sample\n  tag x\n  rate 1\n</source>\n<match x>\n  @type null\n</match>\n", TestContext.Current.CancellationToken);
+        var config = await TrimTestConfigs.WriteSampleToNullAsync(_dir, TestContext.Current.CancellationToken);
 
         using var agent = TailshipProcess.Start(
             ["-c", config, "-v", "--suppress-config-dump"],

@@ -16,21 +16,7 @@ public sealed class StartupPageTrimProcessTests : IDisposable
         Assert.SkipUnless(OperatingSystem.IsLinux(), "the trim is Linux only");
         var log = _dir["app.log"];
         await File.WriteAllTextAsync(log, "before trim\n", TestContext.Current.CancellationToken);
-        var config = _dir["fluent.conf"];
-        await File.WriteAllTextAsync(config, $$"""
-            <source>
-              @type tail
-              format none
-              path {{log}}
-              pos_file {{_dir["app.log.pos"]}}
-              read_from_head true
-              tag app
-            </source>
-
-            <match app>
-              @type stdout
-            </match>
-            """, TestContext.Current.CancellationToken);
+        var config = await TrimTestConfigs.WriteTailToStdoutAsync(_dir, log, TestContext.Current.CancellationToken);
 
         using var agent = TailshipProcess.Start(
             ["-c", config, "-v", "--suppress-config-dump"],
@@ -53,8 +39,7 @@ public sealed class StartupPageTrimProcessTests : IDisposable
     [Fact]
     public async Task TrimOff_NothingIsTrimmed()
     {
-        var config = _dir["fluent.conf"];
-        await File.WriteAllTextAsync(config, "<source>\n  @type sample\n  tag x\n  rate 1\n</source>\n<match x>\n  @type null\n</match>\n", TestContext.Current.CancellationToken);
+        var config = await TrimTestConfigs.WriteSampleToNullAsync(_dir, TestContext.Current.CancellationToken);
 
         using var agent = TailshipProcess.Start(
             ["-c", config, "-v", "--suppress-config-dump"],
