@@ -40,8 +40,8 @@ internal sealed partial class BufferedOutputHost
     [LoggerMessage(EventId = 4131, Level = LogLevel.Error, Message = "{OutputId}: could not delete delivered chunk {Location}; it may be sent again after a restart")]
     private static partial void LogDeleteFailed(ILogger logger, string outputId, string location, Exception error);
 
-    [LoggerMessage(EventId = 4133, Level = LogLevel.Error, Message = "{OutputId}: could not fsync the buffer before deleting delivered chunk {Location}; its lines may be sent again after a restart")]
-    private static partial void LogSyncBeforeDeleteFailed(ILogger logger, string outputId, string location, Exception error);
+    [LoggerMessage(EventId = 4133, Level = LogLevel.Error, Message = "{OutputId}: could not fsync the buffer of chunk {Location} before sending or deleting it; its lines may be sent again after a restart")]
+    private static partial void LogSyncBeforeSendFailed(ILogger logger, string outputId, string location, Exception error);
 
     [LoggerMessage(EventId = 4132, Level = LogLevel.Warning, Message = "{OutputId}: formatting an event of tag {Tag} failed; sent to the error stream")]
     private static partial void LogFormatFailed(ILogger logger, string outputId, string tag, Exception error);

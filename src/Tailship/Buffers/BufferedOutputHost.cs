@@ -230,6 +230,11 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
             PluginMetrics.Retries.Increment();
         }
 
+        // Before the chunk leaves (an object keyed by the chunk may exist from then on), the positions of its lines
+        // are written: a restart then never cuts lines out of a chunk that was already sent (SourceRollback cuts only
+        // lines past the saved positions), so a re-send overwrites its own object instead of the cut lines arriving
+        // a second time in a new chunk.
+        await SavePositionsOfAsync(chunk, everything: true).ConfigureAwait(false);
         try
         {
             if (useSecondary)
@@ -567,26 +572,44 @@ internal sealed partial class BufferedOutputHost : IOutput, IReadiness, IAsyncDi
         _buffer.Release(chunk);
     }
 
-    private async Task CompleteAsync(BufferChunk chunk)
+    /// <summary>
+    /// With a durable buffer: fsyncs the chunk's batches, or every batch written so far when
+    /// <paramref name="everything"/> (which releases their acknowledgements), and has the inputs write the positions
+    /// they allow. The tail inputs write their positions at a bounded rate; this is done before a chunk is sent and
+    /// again before it is deleted, else a crash right after either has lines read and sent again. Before a send it
+    /// is every batch: a position moves past a chunk's lines only once the earlier lines of the same file, which may
+    /// sit in another chunk (another time slice or tag), are durable too.
+    /// </summary>
+    private async Task SavePositionsOfAsync(BufferChunk chunk, bool everything = false)
     {
-        if (_buffer.Durable && _context.Sources is { } sources)
+        if (!_buffer.Durable || _context.Sources is not { } sources)
         {
-            // The tail inputs write their positions at a bounded rate. Before the chunk goes, its batches must be
-            // fsynced (so their acknowledgements are released) and the positions they allow written: else a crash
-            // right after the deletion has those lines read and sent again, with no chunk left to roll back.
-            try
+            return;
+        }
+
+        try
+        {
+            if (everything)
+            {
+                await _buffer.SyncPendingAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            else
             {
                 await _buffer.SyncChunkAsync(chunk).ConfigureAwait(false);
             }
-            catch (IOException ex)
-            {
-                // Their acknowledgements stay held, so their positions do not move: read again after a restart.
-                LogSyncBeforeDeleteFailed(_logger, _context.PluginId, chunk.Location, ex);
-            }
-
-            sources.SavePositions();
+        }
+        catch (IOException ex)
+        {
+            // Their acknowledgements stay held, so their positions do not move: read again after a restart.
+            LogSyncBeforeSendFailed(_logger, _context.PluginId, chunk.Location, ex);
         }
 
+        sources.SavePositions();
+    }
+
+    private async Task CompleteAsync(BufferChunk chunk)
+    {
+        await SavePositionsOfAsync(chunk).ConfigureAwait(false);
         try
         {
             chunk.Delete();
