@@ -134,16 +134,27 @@ internal sealed partial class ChunkBuffer : IDisposable
             frame = ChunkFrame.Build(FrameKind.Records, _options.Compress, stored, rawLength, records, checksum: _store.Durable, out length);
         }
 
+        var prefix = 0;
         if (_store.Durable && DeliveryScope.Current?.Source is { } source)
         {
             // Stored with the batch, in the same write: recovery drops it if its source reads it again (SourceRollback).
-            var both = SourceFrame.Prepend(source, frame is null ? data.Frame : frame.AsSpan(0, length), ref length);
-            if (frame is not null)
+            // An uncompressed batch has room for it before its header; otherwise (or with paths too long for the
+            // room) both are copied into one array.
+            prefix = frame is null ? SourceFrame.WriteBefore(source, data) : 0;
+            if (prefix > 0)
             {
-                ArrayPool<byte>.Shared.Return(frame);
+                length += prefix;
             }
+            else
+            {
+                var both = SourceFrame.Prepend(source, frame is null ? data.Frame : frame.AsSpan(0, length), ref length);
+                if (frame is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(frame);
+                }
 
-            frame = both;
+                frame = both;
+            }
         }
 
         try
@@ -158,7 +169,7 @@ internal sealed partial class ChunkBuffer : IDisposable
                 {
                     if (_totalSize + length <= _options.TotalLimitSize || _totalSize == 0)
                     {
-                        seq = AppendLocked(key, metadata, frame is null ? data.Frame : frame.AsSpan(0, length), records, rawLength, out enqueued);
+                        seq = AppendLocked(key, metadata, frame is null ? data.FrameWithPrefix(prefix) : frame.AsSpan(0, length), records, rawLength, out enqueued);
                         if (DeliveryScope.Current is { } ack)
                         {
                             ack.Hold();

@@ -6,12 +6,16 @@ namespace Tailship.Buffers;
 /// The byte buffer an output formats one batch into, from <see cref="ArrayPool{T}.Shared"/>. Unlike
 /// ArrayBufferWriter it can be cut back, so an event whose formatting throws leaves no partial bytes in the chunk.
 /// The first <see cref="ChunkFrame.HeaderSize"/> bytes are kept free for the frame header: an uncompressed batch
-/// becomes its frame in place (<see cref="Frame"/>), without a copy. Owned by one emit at a time; Dispose returns
-/// the array.
+/// becomes its frame in place (<see cref="Frame"/>), without a copy. Before them, <see cref="PrefixRoom"/> bytes are
+/// kept for a frame written in front of it in the same write (the file buffer's <see cref="SourceFrame"/>), so that
+/// one needs no copy of the batch either. Owned by one emit at a time; Dispose returns the array.
 /// </summary>
 internal sealed class FormatBuffer : IBufferWriter<byte>, IDisposable
 {
-    private const int Reserved = ChunkFrame.HeaderSize;
+    /// <summary>The room before the frame header for a prefix frame (<see cref="Prefix"/>).</summary>
+    public const int PrefixRoom = 512;
+
+    private const int Reserved = PrefixRoom + ChunkFrame.HeaderSize;
     private byte[] _data;
     private int _end = Reserved;
 
@@ -26,7 +30,13 @@ internal sealed class FormatBuffer : IBufferWriter<byte>, IDisposable
     public ReadOnlyMemory<byte> Written => _data.AsMemory(Reserved, Length);
 
     /// <summary>The header space followed by the formatted bytes: what <see cref="ChunkFrame.WriteHeader"/> completes.</summary>
-    public Span<byte> Frame => _data.AsSpan(0, _end);
+    public Span<byte> Frame => _data.AsSpan(PrefixRoom, _end - PrefixRoom);
+
+    /// <summary>The last <paramref name="length"/> bytes of the prefix room (at most <see cref="PrefixRoom"/>), right before <see cref="Frame"/>.</summary>
+    public Span<byte> Prefix(int length) => _data.AsSpan(PrefixRoom - length, length);
+
+    /// <summary><see cref="Frame"/> with the <paramref name="prefixLength"/> bytes of <see cref="Prefix"/> before it.</summary>
+    public Span<byte> FrameWithPrefix(int prefixLength) => _data.AsSpan(PrefixRoom - prefixLength, _end - PrefixRoom + prefixLength);
 
     public void Advance(int count)
     {

@@ -22,6 +22,25 @@ internal static class SourceFrame
     /// <summary>Bytes before the two strings: inode, start, end, batch id.</summary>
     private const int Fixed = 32;
 
+    /// <summary>
+    /// Writes the source frame into <paramref name="data"/>'s prefix room, right before its records frame; returns
+    /// its length, or 0 (nothing written) when it does not fit (paths longer than the room).
+    /// </summary>
+    public static int WriteBefore(DeliverySource source, FormatBuffer data)
+    {
+        var payload = Encode(source);
+        var length = ChunkFrame.HeaderSize + payload.Length;
+        if (length > FormatBuffer.PrefixRoom)
+        {
+            return 0;
+        }
+
+        var frame = data.Prefix(length);
+        payload.CopyTo(frame[ChunkFrame.HeaderSize..]);
+        ChunkFrame.WriteHeader(frame, FrameKind.Source, BufferCompression.Text, payload.Length, 0, checksum: true);
+        return length;
+    }
+
     /// <summary>Returns a pooled array holding a source frame followed by <paramref name="frame"/> (<paramref name="length"/> bytes, updated to the total).</summary>
     public static byte[] Prepend(DeliverySource source, ReadOnlySpan<byte> frame, ref int length)
     {

@@ -15,9 +15,11 @@ public sealed class SourceRollbackTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private string LogPath => _dir["app.log"];
+    private string _subdirectory = "";
 
-    private string PosPath => _dir["app.log.pos"];
+    private string LogPath => _dir[Path.Combine(_subdirectory, "app.log")];
+
+    private string PosPath => _dir[Path.Combine(_subdirectory, "app.log.pos")];
 
     [Fact]
     public async Task BatchPastSavedPosition_DroppedOnRecovery()
@@ -27,6 +29,31 @@ public sealed class SourceRollbackTests : IDisposable
         await CrashAfterAsync(Emit(0, 4, inode, "a", "b"), Emit(4, 8, inode, "c", "d"));
 
         var (lines, logs) = await RecoverAsync();
+
+        Assert.Equal(["a", "b"], lines);
+        Assert.Contains(logs.Entries, e => e.Message.Contains("removed 2 records", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(false, "text")]
+    [InlineData(true, "text")]
+    [InlineData(false, "gzip")]
+    [InlineData(true, "gzip")]
+    public async Task SourceFrameInPlaceOrCopied_BatchPastSavedPositionDropped(bool longPaths, string compress)
+    {
+        // The source frame is written in the batch's prefix room when it fits (uncompressed, paths short enough) and
+        // copied in front of the batch otherwise; recovery reads it either way.
+        if (longPaths)
+        {
+            _subdirectory = string.Join('/', Enumerable.Repeat(new string('d', 120), 3));
+            Directory.CreateDirectory(_dir[_subdirectory]);
+        }
+
+        var inode = WriteLog("a\nb\nc\nd\n");
+        WritePos(LogPath, offset: 4, inode);
+        await CrashAfterAsync([("compress", compress)], Emit(0, 4, inode, "a", "b"), Emit(4, 8, inode, "c", "d"));
+
+        var (lines, logs) = await RecoverAsync("", ("compress", compress));
 
         Assert.Equal(["a", "b"], lines);
         Assert.Contains(logs.Entries, e => e.Message.Contains("removed 2 records", StringComparison.Ordinal));
@@ -192,9 +219,11 @@ public sealed class SourceRollbackTests : IDisposable
     }
 
     /// <summary>Emits each batch as the tail would (inside a delivery scope naming its source), then abandons the host as a kill would.</summary>
-    private async Task CrashAfterAsync(params (long Start, long End, ulong Inode, string[] Messages)[] batches)
+    private Task CrashAfterAsync(params (long Start, long End, ulong Inode, string[] Messages)[] batches) => CrashAfterAsync([], batches);
+
+    private async Task CrashAfterAsync((string Key, string Value)[] options, params (long Start, long End, ulong Inode, string[] Messages)[] batches)
     {
-        var host = new BufferedOutputHost(new RecordingOutput(), Options(), BufferTest.Context(TimeProvider.System), null);
+        var host = new BufferedOutputHost(new RecordingOutput(), Options("", options), BufferTest.Context(TimeProvider.System), null);
         foreach (var (start, end, inode, messages) in batches)
         {
             var ack = new DeliveryAcknowledgement { Source = new DeliverySource(PosPath, LogPath, inode, start, end, Random.Shared.NextInt64()) };
