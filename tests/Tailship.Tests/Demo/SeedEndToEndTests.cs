@@ -44,8 +44,16 @@ public sealed partial class SeedEndToEndTests(S3ServerFixture s3)
         // One series per tail input; each of the seed's inputs watches one file, so each is that file's lag.
         Assert.Equal(2, running.Values("tailship_tail_lag_bytes", "type=\"tail\"").Count);
         Assert.Equal(2, running.Values("tailship_plugin_records_out_total", "type=\"tail\"").Count);
-        Assert.Single(running.Values("tailship_buffer_oldest_unsent_age_seconds", "type=\"s3\""));
         Assert.Single(running.Values("tailship_buffer_stage_length", "type=\"s3\""));
+
+        // The minute slice is still open (time_slice_wait 1m: nothing can be uploaded before a minute after its end), so
+        // its events wait in the buffer and the oldest of them ages.
+        var waiting = await scenario.WaitForMetricsAsync(
+            m => m.Values("tailship_buffer_oldest_unsent_age_seconds", "type=\"s3\"") is [> 0],
+            Timeout,
+            "the oldest unsent event ages while its slice is open");
+        Assert.Equal(0, waiting.Sum("tailship_output_writes_total", "type=\"s3\""));
+        Assert.True(waiting.Sum("tailship_buffer_total_bytes", "type=\"s3\"") > 0);
 
         // A minute slice with time_slice_wait 1m: nothing is uploaded yet, SIGTERM's flush has to do it.
         var (one, two) = await scenario.StopCounterAsync();

@@ -11,9 +11,6 @@ namespace Tailship.Tests.Deploy;
 /// </summary>
 internal sealed class AgentConfig : IDisposable
 {
-    /// <summary>Tailship's default --shutdown-timeout (docs/cli.md).</summary>
-    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(25);
-
     private readonly string _directory;
 
     private AgentConfig(string directory, IReadOnlyList<string> args, string configPath, ConfigSection root, string mountPath)
@@ -42,22 +39,12 @@ internal sealed class AgentConfig : IDisposable
         [.. All(Root).Select(s => s.Location.File).Distinct(StringComparer.Ordinal)
             .Select(f => MountPath + "/" + Path.GetRelativePath(_directory, f))];
 
-    public TimeSpan ShutdownTimeout
-    {
-        get
-        {
-            var i = Args.ToList().IndexOf("--shutdown-timeout");
-            if (i < 0)
-            {
-                return DefaultShutdownTimeout;
-            }
-
-            var text = Args[i + 1];
-            return text.EndsWith('m')
-                ? TimeSpan.FromMinutes(int.Parse(text[..^1], System.Globalization.CultureInfo.InvariantCulture))
-                : TimeSpan.FromSeconds(int.Parse(text.TrimEnd('s'), System.Globalization.CultureInfo.InvariantCulture));
-        }
-    }
+    /// <summary>
+    /// The --shutdown-timeout tailship runs with, as its own command-line parser reads <see cref="Args"/>; without the
+    /// option, <see cref="CommandLineOptions.DefaultShutdownTimeout"/>.
+    /// </summary>
+    public TimeSpan ShutdownTimeout =>
+        (CommandLine.Parse(Args, _ => null, out var error) ?? throw new InvalidOperationException($"{ConfigPath}: arguments {string.Join(' ', Args)}: {error}")).ShutdownTimeout;
 
     public static AgentConfig Read(Workload workload, V1Container agent, IReadOnlyDictionary<string, string>? extraEnv = null)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Tailship.Tests.Demo;
 using Tailship.Tests.Hosting;
 
 namespace Tailship.Tests.Deploy;
@@ -7,8 +8,9 @@ namespace Tailship.Tests.Deploy;
 /// <summary>
 /// The image recipe's promises (no Docker engine runs here, so the image itself is not built): the final stage
 /// runs the binary as a non-root UID with no arguments, so FLUENTD_ARGS applies as in the seed's image, and its
-/// environment makes /fluentd/etc/fluent.conf the configuration. The built binary is then run with that
-/// environment, as the container would run it.
+/// environment makes /fluentd/etc/fluent.conf the configuration. The published Native AOT binary, the one the image's
+/// build stage makes (<see cref="SeedScenario.AotBinary"/>), is then run with that environment, as the container would
+/// run it. <see cref="ReadOnlyRootTests"/> runs it on a read-only root.
 /// </summary>
 public sealed partial class DockerfileTests
 {
@@ -48,7 +50,7 @@ public sealed partial class DockerfileTests
         // The container's start: no arguments, the image's environment, FLUENTD_ARGS adding only --dry-run.
         var env = new Dictionary<string, string>(ImageEnvironment(), StringComparer.Ordinal) { ["FLUENTD_ARGS"] = "--dry-run" };
 
-        var (code, _, stderr) = await TailshipProcess.RunAsync([], env);
+        var (code, stderr) = await RunImageBinaryAsync(env);
 
         // Nothing is mounted at /fluentd/etc on this machine: the error proves which file was read.
         Assert.Equal(1, code);
@@ -66,7 +68,7 @@ public sealed partial class DockerfileTests
             await File.WriteAllTextAsync(config, $"<source>\n  @type tail\n  path {directory.FullName}/*.log\n  tag app\n  format none\n</source>\n<match **>\n  @type null\n</match>\n", TestContext.Current.CancellationToken);
             var env = new Dictionary<string, string>(ImageEnvironment(), StringComparer.Ordinal) { ["FLUENTD_ARGS"] = $"-c {config} --dry-run" };
 
-            var (code, _, stderr) = await TailshipProcess.RunAsync([], env);
+            var (code, stderr) = await RunImageBinaryAsync(env);
 
             Assert.True(code == 0, stderr);
             Assert.DoesNotContain("/fluentd/etc", stderr, StringComparison.Ordinal);
@@ -77,8 +79,16 @@ public sealed partial class DockerfileTests
         }
     }
 
+    /// <summary>The image's binary, the published Native AOT build, started with no arguments, as the ENTRYPOINT runs it.</summary>
+    private static async Task<(int ExitCode, string Stderr)> RunImageBinaryAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        using var process = TailshipProcess.StartCommand(SeedScenario.AotBinary(), [], environment);
+        var code = await process.WaitForExitAsync(TimeSpan.FromMinutes(1));
+        return (code, process.Stderr);
+    }
+
     /// <summary>The ENV values of the final stage.</summary>
-    private static Dictionary<string, string> ImageEnvironment() =>
+    internal static Dictionary<string, string> ImageEnvironment() =>
         FinalStage().Where(i => i.Keyword == "ENV")
             .Select(i => i.Arguments.Split('=', 2))
             .ToDictionary(kv => kv[0], kv => kv[1], StringComparer.Ordinal);

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using k8s;
 using k8s.Models;
+using Tailship.Hosting;
 using Tailship.Tests.Hosting;
 using YamlDotNet.RepresentationModel;
 
@@ -63,7 +64,9 @@ public sealed partial class HelmChartTests
         Strict<V1Probe>(values, "health.readinessProbe");
         Strict<V1Probe>(values, "health.startupProbe");
         Strict<V1ResourceRequirements>(values, "resources");
+        Strict<V1ResourceRequirements>(values, "daemonset.resources");
         Strict<V1SecurityContext>(values, "securityContext");
+        Strict<V1PodSecurityContext>(values, "podSecurityContext");
         Strict<V1Toleration>(values, "daemonset.tolerations", list: true);
         Assert.Throws<YamlDotNet.Core.YamlException>(() => KubernetesYaml.Deserialize<V1Probe>("httpGet: {path: /healthz}\nperiodSecond: 1\n", strict: true));
     }
@@ -74,8 +77,15 @@ public sealed partial class HelmChartTests
         var values = Load("values.yaml");
 
         Assert.Contains(Scalar(values, "mode"), new[] { "sidecar", "daemonset" });
-        Assert.True(int.Parse(Scalar(values, "terminationGracePeriodSeconds"), System.Globalization.CultureInfo.InvariantCulture)
-            > int.Parse(Scalar(values, "shutdownTimeoutSeconds"), System.Globalization.CultureInfo.InvariantCulture));
+
+        // Sidecar mode runs Tailship as a native sidecar, stopped once the application has exited, in the same grace
+        // period: the plain manifest's grace period, longer than the timeout plus the application's stop allowance.
+        var grace = Int(values, "terminationGracePeriodSeconds");
+        Assert.True(grace > Int(values, "shutdownTimeoutSeconds") + Int(values, "sidecar.app.stopSeconds"));
+        Assert.Equal(Manifests.Workloads().Single(w => w.File == "pod-native-sidecar.yaml").Spec.TerminationGracePeriodSeconds, grace);
+        Assert.Equal((int)CommandLineOptions.DefaultShutdownTimeout.TotalSeconds, Int(values, "shutdownTimeoutSeconds"));
+        var validate = File.ReadAllText(Path.Combine(ChartDirectory, "templates", "validate.yaml"));
+        Assert.Contains("(add (int .Values.shutdownTimeoutSeconds) (int .Values.sidecar.app.stopSeconds))", validate, StringComparison.Ordinal);
         Assert.Equal("24231", Scalar(values, "health.port"));
         Assert.Equal("/healthz", Scalar(values, "health.livenessProbe.httpGet.path"));
         Assert.Equal("/readyz", Scalar(values, "health.readinessProbe.httpGet.path"));
@@ -86,12 +96,24 @@ public sealed partial class HelmChartTests
         Assert.NotEqual(0, security.RunAsUser);
         Assert.True(security.ReadOnlyRootFilesystem);
 
-        // The same sizing as the sidecar manifest (docs/benchmarks.md).
-        var sidecar = Manifests.Workloads().Single(w => w.File == "pod-sidecar.yaml").Agents.Single();
-        var resources = Strict<V1ResourceRequirements>(values, "resources");
-        Assert.Equal(sidecar.Resources.Requests["memory"], resources.Requests["memory"]);
-        Assert.Equal(sidecar.Resources.Requests["cpu"], resources.Requests["cpu"]);
-        Assert.Equal(sidecar.Resources.Limits["memory"], resources.Limits["memory"]);
+        // The same sizing as the manifests (docs/benchmarks.md), each mode its own: the sidecar's and the node agent's.
+        AssertSameResources(Manifests.Workloads().Single(w => w.File == "pod-sidecar.yaml").Agents.Single(), Strict<V1ResourceRequirements>(values, "resources"));
+        var daemonSet = Manifests.Workloads().Single(w => w.Object is V1DaemonSet);
+        AssertSameResources(daemonSet.Agents.Single(), Strict<V1ResourceRequirements>(values, "daemonset.resources"));
+
+        // The Pod's security context: the DaemonSet manifest's seccomp profile, and nothing that would refuse an
+        // application image running as root in sidecar mode (Tailship's own container is non-root by securityContext).
+        var pod = Strict<V1PodSecurityContext>(values, "podSecurityContext");
+        Assert.Equal(daemonSet.Spec.SecurityContext.SeccompProfile.Type, pod.SeccompProfile?.Type);
+        Assert.Null(pod.RunAsNonRoot);
+        Assert.Null(pod.RunAsUser);
+        Assert.Null(pod.SupplementalGroups); // daemonset mode adds daemonset.supplementalGroups itself
+        Assert.Equal(daemonSet.Spec.SecurityContext.SupplementalGroups, ((YamlSequenceNode)Find(values, "daemonset.supplementalGroups")!).Select(n => (long?)long.Parse(((YamlScalarNode)n).Value!, System.Globalization.CultureInfo.InvariantCulture)));
+
+        // Empty by default: no priority class to require, the release's own names.
+        Assert.Equal(string.Empty, Scalar(values, "priorityClassName"));
+        Assert.Equal(string.Empty, Scalar(values, "nameOverride"));
+        Assert.Equal(string.Empty, Scalar(values, "fullnameOverride"));
 
         Assert.Matches(@"^arn:aws:iam::\d{12}:role/.+$", Scalar(values, "serviceAccount.annotations.eks\\.amazonaws\\.com/role-arn"));
         Assert.Equal("true", Scalar(values, "serviceAccount.create"));
@@ -124,9 +146,9 @@ public sealed partial class HelmChartTests
     /// since nothing here renders Go templates.
     /// </summary>
     [Theory]
-    [InlineData("pod-native-sidecar.yaml", "deployment.yaml")]
-    [InlineData("daemonset.yaml", "daemonset.yaml")]
-    public void Templates_MountRunAndProbeLikeTheManifests(string manifest, string template)
+    [InlineData("pod-native-sidecar.yaml", "deployment.yaml", "sidecar", "resources")]
+    [InlineData("daemonset.yaml", "daemonset.yaml", "daemonset", "daemonset.resources")]
+    public void Templates_MountRunAndProbeLikeTheManifests(string manifest, string template, string mode, string resourcesPath)
     {
         var values = Load("values.yaml");
         var text = File.ReadAllText(Path.Combine(ChartDirectory, "templates", template))
@@ -157,7 +179,48 @@ public sealed partial class HelmChartTests
         {
             Assert.Contains($"restartPolicy: {restart}", text, StringComparison.Ordinal);
         }
+
+        // The mode's resources: the container template pastes daemonset.resources in daemonset mode and resources
+        // otherwise, and their defaults are the manifest's.
+        var pasted = Regex.Match(text, @"\{\{- if eq \.Values\.mode ""daemonset"" \}\}\s*resources:\s*\{\{- toYaml \.Values\.([a-z.]+) \| nindent 2 \}\}\s*\{\{- else \}\}\s*resources:\s*\{\{- toYaml \.Values\.([a-z.]+) \| nindent 2 \}\}\s*\{\{- end \}\}");
+        Assert.True(pasted.Success, "the container template does not choose its resources by mode");
+        Assert.Equal(resourcesPath, pasted.Groups[mode == "daemonset" ? 1 : 2].Value);
+        AssertSameResources(agent, Strict<V1ResourceRequirements>(values, resourcesPath));
+
+        // The Pod's priority class and security context, from the values, in both modes.
+        Assert.Contains("{{- with .Values.priorityClassName }}\n      priorityClassName: {{ . }}\n      {{- end }}", text, StringComparison.Ordinal);
+        Assert.Matches(@"(\{\{- with \.Values\.podSecurityContext \}\}\s*securityContext:|securityContext:\s*\{\{- with \.Values\.podSecurityContext \}\})\s*\{\{- toYaml \. \| nindent 8 \}\}", text);
     }
+
+    [Fact]
+    public void Names_ComeFromTheHelpersWithTheirOverrides()
+    {
+        var helpers = File.ReadAllText(Path.Combine(ChartDirectory, "templates", "_helpers.tpl"));
+
+        Assert.Contains("{{- .Values.nameOverride | default .Chart.Name | trunc 63 | trimSuffix \"-\" -}}", helpers, StringComparison.Ordinal);
+        Assert.Contains("{{- .Values.fullnameOverride | trunc 63 | trimSuffix \"-\" -}}", helpers, StringComparison.Ordinal);
+        Assert.Contains("app.kubernetes.io/name: {{ include \"tailship.name\" . }}", helpers, StringComparison.Ordinal);
+
+        // No template names an object or labels it with the chart's name itself, which would ignore the overrides.
+        foreach (var file in Directory.GetFiles(Path.Combine(ChartDirectory, "templates")).Where(f => Path.GetFileName(f) != "_helpers.tpl"))
+        {
+            var text = File.ReadAllText(file);
+            Assert.DoesNotContain(".Chart.Name", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(".Release.Name", text, StringComparison.Ordinal);
+            foreach (Match name in Regex.Matches(text, @"^  name: (.*)$", RegexOptions.Multiline))
+            {
+                Assert.Contains(name.Groups[1].Value, new[] { "{{ include \"tailship.fullname\" . }}", "{{ include \"tailship.serviceAccountName\" . }}" });
+            }
+        }
+    }
+
+    private static void AssertSameResources(V1Container manifest, V1ResourceRequirements values)
+    {
+        Assert.Equal(manifest.Resources.Requests.OrderBy(r => r.Key, StringComparer.Ordinal), values.Requests.OrderBy(r => r.Key, StringComparer.Ordinal));
+        Assert.Equal(manifest.Resources.Limits.OrderBy(r => r.Key, StringComparer.Ordinal), values.Limits.OrderBy(r => r.Key, StringComparer.Ordinal));
+    }
+
+    private static int Int(YamlNode node, string path) => int.Parse(Scalar(node, path), System.Globalization.CultureInfo.InvariantCulture);
 
     private static YamlMappingNode Load(string file)
     {

@@ -1,14 +1,24 @@
-{{/* The release's full name: the release name, plus the chart's unless the release name holds it. */}}
+{{/* The chart's name, or nameOverride. */}}
+{{- define "tailship.name" -}}
+{{- .Values.nameOverride | default .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The release's full name: fullnameOverride, else the release name plus the chart's name unless it holds it. */}}
 {{- define "tailship.fullname" -}}
-{{- if contains .Chart.Name .Release.Name -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := include "tailship.name" . -}}
+{{- if contains $name .Release.Name -}}
 {{- .Release.Name | trunc 63 | trimSuffix "-" -}}
 {{- else -}}
-{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 
 {{- define "tailship.selectorLabels" -}}
-app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/name: {{ include "tailship.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
@@ -38,8 +48,13 @@ livenessProbe:
   {{- toYaml .Values.health.livenessProbe | nindent 2 }}
 readinessProbe:
   {{- toYaml .Values.health.readinessProbe | nindent 2 }}
+{{- if eq .Values.mode "daemonset" }}
+resources:
+  {{- toYaml .Values.daemonset.resources | nindent 2 }}
+{{- else }}
 resources:
   {{- toYaml .Values.resources | nindent 2 }}
+{{- end }}
 securityContext:
   {{- toYaml .Values.securityContext | nindent 2 }}
 {{- end -}}
