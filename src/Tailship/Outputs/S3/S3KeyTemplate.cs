@@ -5,6 +5,11 @@ using Tailship.Text;
 namespace Tailship.Outputs.S3;
 
 /// <summary>The values of one object key's <c>%{...}</c> placeholders (fixed when the chunk is first uploaded).</summary>
+/// <remarks>
+/// <c>HmsSlice</c>, <c>%{hms_slice}</c>: the time of the chunk's first upload as <c>%H%M%S</c> in UTC, as fluent-plugin-s3 renders it
+/// (its wall clock at the write; its <c>localtime</c> switch is read from a variable no v1 parameter sets, so UTC).
+/// <c>%{date_slice}</c> is fluent-plugin-s3's older name of <c>%{time_slice}</c>.
+/// </remarks>
 internal sealed record S3KeyValues(
     string Path,
     string TimeSlice,
@@ -13,7 +18,8 @@ internal sealed record S3KeyValues(
     string UuidFlush,
     string HexRandom,
     string Hostname,
-    string ChunkId);
+    string ChunkId,
+    string HmsSlice = "");
 
 /// <summary>
 /// <c>s3_object_key_format</c>, parsed once: literal text (where buffer placeholders <c>${tag}</c>, <c>${tag[N]}</c>,
@@ -22,7 +28,7 @@ internal sealed record S3KeyValues(
 /// </summary>
 internal sealed class S3KeyTemplate
 {
-    private static readonly string[] Known = ["path", "time_slice", "index", "file_extension", "uuid_flush", "hex_random", "hostname"];
+    private static readonly string[] Known = ["path", "time_slice", "index", "file_extension", "uuid_flush", "hex_random", "hostname", "hms_slice", "date_slice"];
 
     private readonly Segment[] _segments;
 
@@ -32,6 +38,7 @@ internal sealed class S3KeyTemplate
         _segments = segments;
         UsesIndex = segments.Any(s => s.Token == "index");
         UniquePerChunk = segments.Any(s => s.Token is "uuid_flush" or "hex_random" or "chunk_id");
+        UsesHmsSlice = segments.Any(s => s.Token == "hms_slice");
     }
 
     public string Format { get; }
@@ -41,6 +48,9 @@ internal sealed class S3KeyTemplate
 
     /// <summary>True when the key holds a value unique to each chunk (uuid, hex_random, chunk id).</summary>
     public bool UniquePerChunk { get; }
+
+    /// <summary>True when the key holds <c>%{hms_slice}</c> (the upload's time of day).</summary>
+    public bool UsesHmsSlice { get; }
 
     public static S3KeyTemplate Parse(string format)
     {
@@ -100,7 +110,8 @@ internal sealed class S3KeyTemplate
             {
                 null => S3Placeholders.Apply(s.Literal!, metadata, zone),
                 "path" => values.Path,
-                "time_slice" => values.TimeSlice,
+                "time_slice" or "date_slice" => values.TimeSlice,
+                "hms_slice" => values.HmsSlice,
                 "index" => values.Index,
                 "file_extension" => values.FileExtension,
                 "uuid_flush" => values.UuidFlush,

@@ -23,9 +23,12 @@ internal sealed partial class S3Output
     [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "s3: aborting the multipart upload of {Key} failed: {Reason}")]
     private static partial void LogAbortFailed(ILogger logger, string key, string reason, Exception error);
 
-    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "s3: {Key} is uploaded {DelaySeconds} s after its time slice ended (warn_for_delay)")]
-    private static partial void LogLate(ILogger logger, string key, long delaySeconds);
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "s3: delayed events were put to s3://{Bucket}/{Key}: {DelaySeconds} s after their time slice started (warn_for_delay)")]
+    private static partial void LogLate(ILogger logger, string bucket, string key, long delaySeconds);
 
     [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "s3: creating bucket {Bucket} (auto_create_bucket)")]
     private static partial void LogCreatingBucket(ILogger logger, string bucket);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Information, Message = "s3: HEAD on bucket {Bucket} was denied (403); taking the bucket to exist, as fluent-plugin-s3 does (check_bucket)")]
+    private static partial void LogBucketHeadDenied(ILogger logger, string bucket);
 }

@@ -35,8 +35,11 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
         build: S3OutputPlugin.Build,
         normalize: S3OutputPlugin.Normalize);
 
-    /// <summary>The chunk annotation holding the formatted %{index}, kept only when s3_metadata uses it.</summary>
+    /// <summary>The chunk annotation holding the formatted %{index}, written by earlier versions when s3_metadata used it (read only).</summary>
     public const string IndexAnnotation = "s3.index";
+
+    /// <summary>The chunk annotation holding the rendered <c>s3_metadata</c>, fixed with the key (written before it).</summary>
+    public const string MetadataAnnotation = "s3.metadata";
 
     private const string IndexMark = "%{index}";
 
@@ -48,6 +51,7 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
     private readonly string _hostname;
     private readonly Strftime _timeSlice;
     private readonly S3IndexStore _index;
+    private readonly (string Name, S3KeyTemplate Value)[] _metadata;
     private readonly bool _unsignedPayload; // the endpoint is HTTPS: payloads go unsigned (S3ObjectWriter)
     private readonly SemaphoreSlim _keyLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -70,6 +74,7 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
         CredentialsSource = credentialsSource;
         _timeSlice = Strftime.Compile(options.EffectiveTimeSliceFormat);
         _index = S3IndexStore.Open(options.StateDirectory, time);
+        _metadata = [.. options.Object.Metadata.Select(m => (m.Key, S3KeyTemplate.Parse(m.Value)))];
         _unsignedPayload = S3ClientFactory.UsesHttps(client.Config);
     }
 
@@ -180,7 +185,7 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
 
     private async Task UploadAsync(IChunk chunk, string key, CancellationToken cancellationToken)
     {
-        var request = new S3UploadRequest(_options.Bucket, key, _options.StoreAs.ContentType, _options.Object, RenderMetadata(chunk));
+        var request = new S3UploadRequest(_options.Bucket, key, _options.StoreAs.ContentType, _options.Object, MetadataOf(chunk));
         var writer = new S3ObjectWriter(_client, request, (int)_options.PartSize, _options.PartConcurrency, _unsignedPayload);
         await using (writer.ConfigureAwait(false))
         {
@@ -248,6 +253,7 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
             var values = KeyValues(chunk, IndexMark);
             var slot = _options.KeyTemplate.Render(values, chunk.Metadata, _options.SliceZone);
             string key;
+            var index = 0L; // fluent-plugin-s3 gives s3_metadata's %{index} 0 for a key without %{index}
             if (!_options.KeyTemplate.UsesIndex)
             {
                 key = slot;
@@ -263,7 +269,7 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
             }
             else
             {
-                if (!_index.TryGetNext(slot, out var index) && _options.CheckObject)
+                if (!_index.TryGetNext(slot, out index) && _options.CheckObject)
                 {
                     // No local record (first start, or the buffer directory is new): find the first free index.
                     while (await ExistsAsync(slot.Replace(IndexMark, _options.IndexFormat.Format(index), StringComparison.Ordinal), cancellationToken).ConfigureAwait(false))
@@ -274,10 +280,14 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
 
                 key = slot.Replace(IndexMark, _options.IndexFormat.Format(index), StringComparison.Ordinal);
                 _index.MarkUsed(slot, index);
-                if (_options.Object.Metadata.Values.Any(v => v.Contains(IndexMark, StringComparison.Ordinal)))
-                {
-                    await chunk.SetAnnotationAsync(IndexAnnotation, _options.IndexFormat.Format(index), cancellationToken).ConfigureAwait(false);
-                }
+            }
+
+            if (_metadata.Length > 0)
+            {
+                // Rendered now with the key's very values (uuid, hms_slice, index) and stored before the key, so a
+                // chunk sent again carries the same metadata as its key.
+                var rendered = RenderMetadata(chunk, values with { Index = _options.IndexFormat.Format(index) });
+                await chunk.SetAnnotationAsync(MetadataAnnotation, S3MetadataAnnotation.Encode(rendered), cancellationToken).ConfigureAwait(false);
             }
 
             await chunk.SetAnnotationAsync(KeyAnnotation, key, cancellationToken).ConfigureAwait(false);
@@ -307,26 +317,37 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
             UuidFlush: Guid.NewGuid().ToString(),
             HexRandom: new string(reversed, 0, Math.Min(_options.HexRandomLength, reversed.Length)),
             Hostname: _hostname,
-            ChunkId: chunk.Id);
+            ChunkId: chunk.Id,
+            HmsSlice: _time.GetUtcNow().ToString("HHmmss", System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    private Dictionary<string, string> RenderMetadata(IChunk chunk)
+    /// <summary>The object's user metadata: as fixed with the key, or (a chunk keyed by an earlier version) rendered now.</summary>
+    private Dictionary<string, string> MetadataOf(IChunk chunk)
     {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (_options.Object.Metadata.Count == 0)
+        if (_metadata.Length == 0)
         {
-            return result;
+            return new Dictionary<string, string>(StringComparer.Ordinal);
         }
 
-        var values = KeyValues(chunk, string.Empty);
-        foreach (var (name, value) in _options.Object.Metadata)
+        if (chunk.GetAnnotation(MetadataAnnotation) is { } stored)
         {
-            result[name] = value
-                .Replace("%{time_slice}", values.TimeSlice, StringComparison.Ordinal)
-                .Replace("%{hex_random}", values.HexRandom, StringComparison.Ordinal)
-                .Replace("%{hostname}", values.Hostname, StringComparison.Ordinal)
-                .Replace("%{uuid_flush}", values.UuidFlush, StringComparison.Ordinal)
-                .Replace("%{index}", chunk.GetAnnotation(IndexAnnotation) ?? string.Empty, StringComparison.Ordinal);
+            return S3MetadataAnnotation.Decode(stored);
+        }
+
+        return RenderMetadata(chunk, KeyValues(chunk, chunk.GetAnnotation(IndexAnnotation) ?? _options.IndexFormat.Format(0)));
+    }
+
+    /// <summary>
+    /// <c>s3_metadata</c> values with the buffer placeholders and the key's <c>%{...}</c> values, as the key renders
+    /// them. fluent-plugin-s3 expands buffer placeholders and <c>%{index}</c> there and empties every other
+    /// <c>%{...}</c>; Tailship fills those with the key's values instead (docs/s3.md).
+    /// </summary>
+    private Dictionary<string, string> RenderMetadata(IChunk chunk, S3KeyValues values)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in _metadata)
+        {
+            result[name] = value.Render(values, chunk.Metadata, _options.SliceZone);
         }
 
         return result;
@@ -375,11 +396,12 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
     {
         if (_options.WarnForDelay is { } limit && chunk.Metadata.TimeKey is { } timeKey)
         {
-            var due = DateTimeOffset.FromUnixTimeSeconds(timeKey + _options.TimekeySeconds) + limit;
+            // As fluent-plugin-s3: measured from the slice's start (its time key), not its end.
+            var start = DateTimeOffset.FromUnixTimeSeconds(timeKey);
             var now = _time.GetUtcNow();
-            if (now > due)
+            if (now > start + limit)
             {
-                LogLate(_logger, key, (long)(now - due + limit).TotalSeconds);
+                LogLate(_logger, _options.Bucket, key, (long)(now - start).TotalSeconds);
             }
         }
     }
@@ -428,9 +450,16 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
     {
         if (_options.CheckBucket)
         {
+            // As fluent-plugin-s3 (bucket.exists?): HEAD on the bucket (s3:ListBucket). 403 counts as existing, as the
+            // AWS SDKs' BucketExists waiter has it: a policy that grants s3:ListBucket only under a prefix condition
+            // denies the HEAD, yet uploads under that prefix work. Bad credentials are check_apikey_on_start's concern.
             try
             {
-                await _client.GetBucketLocationAsync(new GetBucketLocationRequest { BucketName = _options.Bucket }, cancellationToken).ConfigureAwait(false);
+                await _client.HeadBucketAsync(new HeadBucketRequest { BucketName = _options.Bucket }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.Forbidden)
+            {
+                LogBucketHeadDenied(_logger, _options.Bucket);
             }
             catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
             {
@@ -447,7 +476,9 @@ internal sealed partial class S3Output : IBufferedOutput, IBufferedOutputLifecyc
         {
             try
             {
-                await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, MaxKeys = 1 }, cancellationToken).ConfigureAwait(false);
+                // As fluent-plugin-s3: one key under path (as configured, placeholders unexpanded), so a policy that
+                // allows s3:ListBucket only for that prefix passes.
+                await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = _options.Path, MaxKeys = 1 }, cancellationToken).ConfigureAwait(false);
             }
             catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket" && !_options.CheckBucket)
             {

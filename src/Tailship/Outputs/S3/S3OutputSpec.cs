@@ -11,29 +11,33 @@ internal static class S3OutputSpec
 {
     public const string DefaultKeyFormat = "%{path}%{time_slice}_%{index}.%{file_extension}";
 
-    public static readonly IReadOnlyList<string> StoreAsValues = ["gzip", "text", "json", "zstd", "lzo", "lzma2", "parquet"];
+    /// <summary>fluent-plugin-s3's key when <c>check_object</c> is false and <c>s3_object_key_format</c> is not given.</summary>
+    public const string NoCheckObjectKeyFormat = "%{path}/%{time_slice}_%{hms_slice}.%{file_extension}";
+
+    public static readonly IReadOnlyList<string> StoreAsValues = ["gzip", "text", "json", "zstd", "lzo", "lzma2", "gzip_command", "parquet"];
 
     public static SectionSpec Root { get; } = new("match", "Uploads buffered chunks as objects to Amazon S3 or an S3-compatible server.")
     {
         Params =
         [
             ParamSpec.String("s3_bucket", null, "Bucket name.") with { Required = true },
-            ParamSpec.String("s3_region", null, "Region; default AWS_REGION, else us-east-1."),
+            ParamSpec.String("s3_region", null, "Region; default AWS_REGION, then AWS_DEFAULT_REGION, else us-east-1."),
             ParamSpec.String("s3_endpoint", null, "Endpoint URL of an S3-compatible server; default AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL, else AWS's."),
             ParamSpec.Bool("force_path_style", false, "Addresses buckets as http://host/bucket instead of http://bucket.host."),
             ParamSpec.String("path", string.Empty, "Key prefix, %{path} in s3_object_key_format; buffer placeholders (${tag}, ${key}, strftime) allowed."),
-            ParamSpec.String("s3_object_key_format", DefaultKeyFormat, "Object key: %{path} %{time_slice} %{index} %{file_extension} %{uuid_flush} %{hex_random} %{hostname} ${chunk_id} and buffer placeholders."),
+            ParamSpec.String("s3_object_key_format", DefaultKeyFormat, "Object key: %{path} %{time_slice} %{index} %{file_extension} %{uuid_flush} %{hex_random} %{hostname} %{hms_slice} %{date_slice} ${chunk_id} and buffer placeholders. With check_object false and no value here: %{path}/%{time_slice}_%{hms_slice}.%{file_extension}, as fluent-plugin-s3."),
             ParamSpec.String("time_slice_format", null, "strftime format of %{time_slice}; default from the buffer's timekey (%Y%m%d for a day)."),
             ParamSpec.String("index_format", "%d", "printf format of %{index} (%d, %03d, %x...)."),
             ParamSpec.Integer("hex_random_length", 4, "Characters of %{hex_random} (at most 16)."),
-            ParamSpec.Enum("store_as", "gzip", StoreAsValues, "Object encoding: gzip, text, json, zstd, lzo (lzop command), lzma2 (xz command); parquet is not implemented."),
+            ParamSpec.Enum("store_as", "gzip", StoreAsValues, "Object encoding: gzip, text, json, zstd, lzo (lzop command), lzma2 (xz command), gzip_command (gzip made in-process, same .gz objects); parquet is not implemented."),
+            ParamSpec.String("command_parameter", null, "Options of the lzop (store_as lzo, default -qf1), xz (lzma2, default -qf0) command, split at spaces and passed without a shell; with gzip_command only a level -1 to -9 (or --fast, --best) is used."),
             ParamSpec.Integer("gzip_compression_level", 6, "Tailship: gzip level, 1 (fastest) to 9 (smallest)."),
             ParamSpec.Integer("zstd_compression_level", 3, "Tailship: zstd level, 1 to 22."),
             ParamSpec.Bool("check_object", true, "When no local %{index} record exists for a time slice, probes existing keys to find a free index (a listing with the key as prefix; HEAD where listing is denied)."),
-            ParamSpec.Bool("overwrite", false, "With check_object: overwrite an existing object instead of taking the next index."),
-            ParamSpec.Bool("check_bucket", true, "Checks at start that the bucket exists."),
+            ParamSpec.Bool("overwrite", false, "With check_object and a key without %{index}: overwrite an object that already has the key instead of failing the upload. A key with %{index} always takes the next free index; overwrite does not change that."),
+            ParamSpec.Bool("check_bucket", true, "Checks at start that the bucket exists (HEAD on the bucket; a 403 counts as existing, as fluent-plugin-s3)."),
             ParamSpec.Bool("auto_create_bucket", true, "Creates the bucket when it does not exist."),
-            ParamSpec.Bool("check_apikey_on_start", true, "Checks the credentials at start."),
+            ParamSpec.Bool("check_apikey_on_start", true, "Checks the credentials at start (ListObjectsV2 with prefix path, one key)."),
             ParamSpec.String("storage_class", "STANDARD", "Storage class of uploaded objects."),
             ParamSpec.Bool("reduced_redundancy", false, "Deprecated: storage_class REDUCED_REDUNDANCY."),
             ParamSpec.String("acl", null, "Canned ACL (private, public-read, bucket-owner-full-control...)."),
@@ -47,8 +51,8 @@ internal static class S3OutputSpec
             ParamSpec.String("sse_customer_key", null, "SSE-C key: the 32-byte key itself, as fluent-plugin-s3 takes it, or its base64 form.") with { Secret = true },
             ParamSpec.String("sse_customer_key_md5", null, "SSE-C key MD5 (base64); computed when omitted.") with { Secret = true },
             ParamSpec.String("tagging", null, "Object tags, URL-query encoded: key1=value1&key2=value2."),
-            ParamSpec.Hash("s3_metadata", "User metadata (x-amz-meta-*) of each object; values may use %{index}, %{time_slice}, %{uuid_flush}, %{hex_random}."),
-            ParamSpec.String("checksum_algorithm", null, "Checksum sent with uploads: CRC32, CRC32C, SHA1 or SHA256 (as a header, never as an aws-chunked trailer)."),
+            ParamSpec.Hash("s3_metadata", "User metadata (x-amz-meta-*) of each object; buffer placeholders and the key's %{...} placeholders are expanded with the key's values (%{index}: the key's index, 0 when the key has none)."),
+            ParamSpec.String("checksum_algorithm", null, "Checksum sent with uploads: CRC32, CRC32C, SHA1, SHA256 or CRC64NVME (as a header, never as an aws-chunked trailer)."),
             ParamSpec.Bool("compute_checksums", true, "Accepted for compatibility; Content-MD5 is not sent."),
             ParamSpec.String("signature_version", "v4", "Only v4 is supported."),
             ParamSpec.Bool("ssl_verify_peer", true, "Verifies the server's TLS certificate."),
@@ -58,7 +62,7 @@ internal static class S3OutputSpec
             ParamSpec.String("proxy_uri", null, "HTTP proxy URL for S3 requests."),
             ParamSpec.Bool("enable_transfer_acceleration", false, "Uses the S3 accelerate endpoint."),
             ParamSpec.Bool("enable_dual_stack", false, "Uses the dual-stack (IPv6) endpoint."),
-            ParamSpec.Time("warn_for_delay", null, "Warns when a chunk is uploaded later than this after its time slice ends."),
+            ParamSpec.Time("warn_for_delay", null, "Warns when a chunk is uploaded later than this after its time slice starts (its time key), as fluent-plugin-s3."),
             ParamSpec.Size("multipart_part_size", 8L << 20, "Tailship: objects larger than this go by multipart upload in parts of this size (at least 5m)."),
             ParamSpec.Integer("multipart_concurrency", 4, "Tailship: parts uploaded in parallel."),
             ParamSpec.String("aws_key_id", null, "Access key id.") with { Secret = true },

@@ -63,10 +63,21 @@ internal static class S3OutputValidator
             }
         }
 
-        var storeAs = S3StoreAs.Create(c.GetRequiredString("store_as"), (int)gzip, (int)zstd, findTool, out var storeError);
+        var storeAsName = c.GetRequiredString("store_as");
+        var commandParameter = c.GetString("command_parameter");
+        if (commandParameter is not null && storeAsName is not ("lzo" or "lzma2" or "gzip_command"))
+        {
+            Error("command_parameter", $"command_parameter applies to store_as lzo, lzma2 and gzip_command only, found store_as {storeAsName}");
+        }
+
+        var storeAs = S3StoreAs.Create(storeAsName, (int)gzip, (int)zstd, commandParameter, findTool, out var storeError);
         if (storeAs is null)
         {
-            Error("store_as", storeError!);
+            Error(storeError!.Contains("command_parameter", StringComparison.Ordinal) ? "command_parameter" : "store_as", storeError);
+        }
+        else if (storeAs.Warning is { } storeWarning)
+        {
+            diagnostics.Add(new Diagnostic(DiagnosticSeverity.Warning, c.LocationOf("command_parameter"), storeWarning, "match"));
         }
 
         var partSize = c.GetSize("multipart_part_size");
@@ -133,12 +144,19 @@ internal static class S3OutputValidator
         }
 
         var keyFormat = c.GetRequiredString("s3_object_key_format");
-        var template = S3KeyTemplate.Parse(keyFormat);
-        if (!c.GetBool("check_object") && !template.UsesIndex && !keyFormat.Contains("%{uuid_flush}", StringComparison.Ordinal)
+        if (!c.GetBool("check_object") && !c.IsSet("s3_object_key_format"))
+        {
+            // As fluent-plugin-s3: without check_object, the default key is the slice and the upload's time of day.
+            keyFormat = S3OutputSpec.NoCheckObjectKeyFormat;
+            diagnostics.Add(new Diagnostic(DiagnosticSeverity.Warning, c.LocationOf("check_object"), $"check_object false and no s3_object_key_format: keys are {keyFormat}, as fluent-plugin-s3 makes them; chunks of one time slice uploaded within the same second overwrite each other", "match"));
+        }
+        else if (!c.GetBool("check_object") && !S3KeyTemplate.Parse(keyFormat).UsesIndex && !keyFormat.Contains("%{uuid_flush}", StringComparison.Ordinal)
             && !keyFormat.Contains("%{hex_random}", StringComparison.Ordinal) && !keyFormat.Contains("${chunk_id}", StringComparison.Ordinal))
         {
             diagnostics.Add(new Diagnostic(DiagnosticSeverity.Warning, c.LocationOf("s3_object_key_format"), "s3_object_key_format has neither %{index}, %{uuid_flush}, %{hex_random} nor ${chunk_id}: chunks of one time slice will overwrite each other", "match"));
         }
+
+        var template = S3KeyTemplate.Parse(keyFormat);
 
         if (!ok || storeAs is null)
         {

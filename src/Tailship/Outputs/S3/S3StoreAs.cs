@@ -10,13 +10,14 @@ namespace Tailship.Outputs.S3;
 /// </summary>
 internal sealed class S3StoreAs
 {
-    private S3StoreAs(string name, string extension, string contentType, string? tool, int level)
+    private S3StoreAs(string name, string extension, string contentType, string? tool, int level, IReadOnlyList<string>? toolArguments = null)
     {
         Name = name;
         FileExtension = extension;
         ContentType = contentType;
         Tool = tool;
         Level = level;
+        ToolArguments = toolArguments ?? [];
     }
 
     public string Name { get; }
@@ -28,16 +29,30 @@ internal sealed class S3StoreAs
     /// <summary>The external command for lzo and lzma2 (as fluent-plugin-s3 uses: lzop, xz).</summary>
     public string? Tool { get; }
 
+    /// <summary>The tool's options (<c>command_parameter</c>, else fluent-plugin-s3's default), before <c>-c</c>.</summary>
+    public IReadOnlyList<string> ToolArguments { get; }
+
     public int Level { get; }
 
+    /// <summary>A configuration warning (options of <c>gzip_command</c> that have no in-process meaning), or null.</summary>
+    public string? Warning { get; private init; }
+
     /// <summary>The encoding named by <c>store_as</c>, or an error message saying why it cannot be used.</summary>
-    public static S3StoreAs? Create(string name, int gzipLevel, int zstdLevel, Func<string, string?> findTool, out string? error)
+    /// <remarks>
+    /// <c>commandParameter</c> is fluent-plugin-s3's <c>command_parameter</c>: options of lzop / xz (defaults <c>-qf1</c> / <c>-qf0</c>, as there);
+    /// for <c>gzip_command</c>, a level option (<c>-1</c> to <c>-9</c>, <c>--fast</c>, <c>--best</c>).
+    /// </remarks>
+    public static S3StoreAs? Create(string name, int gzipLevel, int zstdLevel, string? commandParameter, Func<string, string?> findTool, out string? error)
     {
         error = null;
         switch (name)
         {
             case "gzip":
                 return new S3StoreAs(name, "gz", "application/x-gzip", null, gzipLevel);
+            case "gzip_command":
+                // fluent-plugin-s3 pipes the chunk through the gzip command (falling back to its own zlib on failure);
+                // the object is the same gzip stream either way, so it is made in-process here: no process per chunk.
+                return GzipCommand(gzipLevel, commandParameter, out error);
             case "text":
                 return new S3StoreAs(name, "txt", "text/plain", null, 0);
             case "json":
@@ -46,6 +61,11 @@ internal sealed class S3StoreAs
                 return new S3StoreAs(name, "zst", "application/x-zst", null, zstdLevel);
             case "lzo" or "lzma2":
                 var command = name == "lzo" ? "lzop" : "xz";
+                if (!S3ToolArguments.TryParse(command, commandParameter ?? (name == "lzo" ? "-qf1" : "-qf0"), out var arguments, out error))
+                {
+                    return null;
+                }
+
                 var path = findTool(command);
                 if (path is null)
                 {
@@ -54,8 +74,8 @@ internal sealed class S3StoreAs
                 }
 
                 return name == "lzo"
-                    ? new S3StoreAs(name, "lzo", "application/x-lzop", path, 0)
-                    : new S3StoreAs(name, "xz", "application/x-xz", path, 0);
+                    ? new S3StoreAs(name, "lzo", "application/x-lzop", path, 0, arguments)
+                    : new S3StoreAs(name, "xz", "application/x-xz", path, 0, arguments);
             case "parquet":
                 error = "store_as parquet is not implemented yet; use store_as gzip or zstd";
                 return null;
@@ -63,6 +83,38 @@ internal sealed class S3StoreAs
                 error = $"unknown store_as '{name}'";
                 return null;
         }
+    }
+
+    private static S3StoreAs? GzipCommand(int level, string? commandParameter, out string? error)
+    {
+        error = null;
+        var ignored = new List<string>();
+        foreach (var option in (commandParameter ?? string.Empty).Split(' ', '\t'))
+        {
+            switch (option)
+            {
+                case "":
+                    break;
+                case "--fast":
+                    level = 1;
+                    break;
+                case "--best":
+                    level = 9;
+                    break;
+                case ['-', >= '1' and <= '9']:
+                    level = option[1] - '0';
+                    break;
+                default:
+                    ignored.Add(option);
+                    break;
+            }
+        }
+
+        return new S3StoreAs("gzip", "gz", "application/x-gzip", null, level)
+        {
+            Warning = ignored.Count == 0 ? null
+                : $"store_as gzip_command compresses in-process (no gzip command is run): command_parameter options other than a level are ignored: {string.Join(' ', ignored)}",
+        };
     }
 
     /// <summary>Finds a command in PATH.</summary>
@@ -136,6 +188,11 @@ internal sealed class S3StoreAs
         }
     }
 
+    /// <summary>
+    /// Pipes the chunk through lzop / xz (no shell: the options are separate arguments). A non-zero exit fails the
+    /// upload with the tool's exit code and message (the chunk is kept and retried), where fluent-plugin-s3 uploads
+    /// whatever the tool wrote.
+    /// </summary>
     private async Task RunToolAsync(Stream input, Stream output, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(Tool!)
@@ -145,11 +202,12 @@ internal sealed class S3StoreAs
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        string[] args = Name == "lzo" ? ["-c", "-q"] : ["-z", "-c", "-q", "-T1"];
-        foreach (var arg in args)
+        foreach (var arg in ToolArguments)
         {
             start.ArgumentList.Add(arg);
         }
+
+        start.ArgumentList.Add("-c"); // stdin to stdout, whatever the options
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {Tool}");
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
@@ -161,11 +219,23 @@ internal sealed class S3StoreAs
             },
             cancellationToken);
         await process.StandardOutput.BaseStream.CopyToAsync(output, 81920, cancellationToken).ConfigureAwait(false);
-        await feed.ConfigureAwait(false);
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{Tool} exited with {process.ExitCode}: {(await stderr.ConfigureAwait(false)).Trim()}");
+            // The tool may have quit before reading all its input: the feed then fails with a broken pipe, which
+            // the exit code explains better.
+            try
+            {
+                await feed.ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // Reported below through the exit code.
+            }
+
+            throw new InvalidOperationException($"store_as {Name}: {Tool} {string.Join(' ', start.ArgumentList)} exited with code {process.ExitCode}: {(await stderr.ConfigureAwait(false)).Trim()}");
         }
+
+        await feed.ConfigureAwait(false);
     }
 }
