@@ -198,6 +198,10 @@ public sealed class HelmRenderTests(HelmRender helm) : IClassFixture<HelmRender>
         var template = workload.Object is V1DaemonSet ds ? ds.Spec.Template : ((V1Deployment)workload.Object).Spec.Template;
         Assert.Equal("42", template.Metadata.Labels["team"]);
         Assert.Equal("true", template.Metadata.Annotations["example.com/on"]);
+        // toYaml quotes the strings that would read back as a boolean or a number, as Helm's does.
+        var text = chart.Texts[workload.Object is V1DaemonSet ? "daemonset.yaml" : "deployment.yaml"];
+        Assert.Contains("        example.com/on: \"true\"\n", text, StringComparison.Ordinal);
+        Assert.Contains("        team: \"42\"\n", text, StringComparison.Ordinal);
         Assert.Contains(workload.Agents.Single().Env, e => e is { Name: "TZ", Value: "UTC" });
         Assert.Contains(workload.Spec.Tolerations, t => t is { Key: "dedicated", Effect: "NoSchedule" });
         Assert.Equal("registry", Assert.Single(workload.Spec.ImagePullSecrets).Name);
