@@ -8,8 +8,7 @@ using YamlDotNet.RepresentationModel;
 namespace Tailship.Tests.Deploy;
 
 /// <summary>
-/// The Helm chart deploy/helm/tailship. No helm binary runs here, so the templates are not rendered; they are
-/// kept simple, and these tests check what can be checked without rendering: Chart.yaml and values.yaml parse,
+/// The Helm chart deploy/helm/tailship, checked without rendering (HelmRenderTests renders it): Chart.yaml and values.yaml parse,
 /// every <c>.Values</c> path a template uses exists, the values that templates paste with toYaml are valid
 /// Kubernetes objects in strict mode, the defaults keep the invariants of deploy/kubernetes, and the default
 /// configurations are the ones the manifests ship. Render with `helm template deploy/helm/tailship` to see it all.
@@ -143,7 +142,7 @@ public sealed partial class HelmChartTests
     /// The chart's workloads mount, run and probe Tailship as the plain manifests do: each agent container's mount
     /// paths, its config path, its health port and (sidecar) the native-sidecar restart policy appear in the template,
     /// literally or as a <c>.Values</c> path whose default is the manifest's value. Checked on the template's text,
-    /// since nothing here renders Go templates.
+    /// as the template is written (HelmRenderTests checks the rendered objects).
     /// </summary>
     [Theory]
     [InlineData("pod-native-sidecar.yaml", "deployment.yaml", "sidecar", "resources")]

@@ -19,7 +19,7 @@ public sealed class KubernetesManifestTests
     ];
 
     // What the IRSA webhook injects into a Pod of an annotated ServiceAccount.
-    private static readonly Dictionary<string, string> IrsaEnv = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string> IrsaEnv = new(StringComparer.Ordinal)
     {
         ["AWS_ROLE_ARN"] = "arn:aws:iam::111122223333:role/tailship-s3-writer",
         ["AWS_WEB_IDENTITY_TOKEN_FILE"] = "/var/run/secrets/eks.amazonaws.com/serviceaccount/token",
@@ -37,7 +37,7 @@ public sealed class KubernetesManifestTests
     // What a native sidecar's application may take to exit after its SIGTERM before Tailship's own stop begins: the
     // seed's counter exits at its TERM trap once the running `sleep 1` returns, and the kubelet notices the exit at
     // its next pod relist (about a second); the rest is margin for an application that does a little more.
-    private static readonly TimeSpan AppStopAllowance = TimeSpan.FromSeconds(5);
+    internal static readonly TimeSpan AppStopAllowance = TimeSpan.FromSeconds(5);
 
     public static TheoryData<string> Files() => [.. Manifests.Files().Select(Path.GetFileName).OfType<string>()];
 

@@ -33,9 +33,11 @@ internal static class Manifests
         [.. Files().SelectMany(file => Parse(File.ReadAllText(file)).Select(o => (Path.GetFileName(file), o)))];
 
     /// <summary>The Pod specs: of the Pods, and of the templates of the DaemonSets and Deployments.</summary>
-    public static IReadOnlyList<Workload> Workloads()
+    public static IReadOnlyList<Workload> Workloads() => WorkloadsOf(LoadAll());
+
+    /// <summary>The Pod specs among <paramref name="all"/> (objects with the file each came from), each with the ConfigMaps and ServiceAccounts of <paramref name="all"/>.</summary>
+    public static IReadOnlyList<Workload> WorkloadsOf(IReadOnlyList<(string File, object Object)> all)
     {
-        var all = LoadAll();
         var configMaps = all.Select(x => x.Object).OfType<V1ConfigMap>().ToList();
         var accounts = all.Select(x => x.Object).OfType<V1ServiceAccount>().ToList();
         var result = new List<Workload>();

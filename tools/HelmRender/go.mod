@@ -1,0 +1,3 @@
+module tailship/tools/helmrender
+
+go 1.19
