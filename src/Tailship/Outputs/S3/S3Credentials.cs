@@ -70,12 +70,13 @@ internal static class S3Credentials
 
         if (s.Profile is { } profile)
         {
-            return (new LazyCredentials(() => FromProfile(profile, null)), $"aws_profile {profile}");
+            var name = $"aws_profile {profile}";
+            return (new LazyCredentials(() => FromProfile(profile, null), name), name);
         }
 
         if (s.CredentialProcess is { } process)
         {
-            return (new LazyCredentials(() => new ProcessAWSCredentials(process)), "aws_credential_process");
+            return (new LazyCredentials(() => new ProcessAWSCredentials(process), "aws_credential_process"), "aws_credential_process");
         }
 
         if (s.WebIdentity is { } web)
@@ -87,7 +88,8 @@ internal static class S3Credentials
         {
             if (!string.IsNullOrEmpty(env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) || !string.IsNullOrEmpty(env("AWS_CONTAINER_CREDENTIALS_FULL_URI")))
             {
-                return (new LazyCredentials(() => new GenericContainerCredentials()), "container credentials (ECS / EKS Pod Identity)");
+                const string container = "container credentials (ECS / EKS Pod Identity)";
+                return (new LazyCredentials(() => new GenericContainerCredentials(), container), container);
             }
 
             if (ip.Retries is not null || ip.OpenTimeout is not null || ip.ReadTimeout is not null)
@@ -98,13 +100,14 @@ internal static class S3Credentials
             }
 
             ConfigureInstanceMetadata(ip);
-            return (new LazyCredentials(() => new InstanceProfileAWSCredentials()), "instance_profile_credentials");
+            return (new LazyCredentials(() => new InstanceProfileAWSCredentials(), "instance_profile_credentials"), "instance_profile_credentials");
         }
 
         if (s.SharedCredentials is { } shared)
         {
-            var name = shared.ProfileName ?? env("AWS_PROFILE") ?? "default";
-            return (new LazyCredentials(() => FromProfile(name, shared.Path)), $"shared_credentials {name}");
+            var profileName = shared.ProfileName ?? env("AWS_PROFILE") ?? "default";
+            var name = $"shared_credentials {profileName}";
+            return (new LazyCredentials(() => FromProfile(profileName, shared.Path), name), name);
         }
 
         return (new DefaultChainCredentials(), "the SDK's default chain");
@@ -164,19 +167,45 @@ internal static class S3Credentials
     /// A provider made at first use and made again after a failure: several SDK providers contact their source
     /// in their constructor (the instance profile asks IMDS for the role), which must not fail the start.
     /// </summary>
-    private sealed class LazyCredentials(Func<AWSCredentials> create) : AWSCredentials
+    /// <remarks>
+    /// A failure is rethrown as an <see cref="AmazonClientException"/> saying no credentials could be obtained and
+    /// from where, so <see cref="S3Errors.Classify"/> names it <see cref="S3FailureCause.CredentialsUnavailable"/>:
+    /// the SDK's providers throw what they like (the instance profile an <see cref="InvalidOperationException"/>
+    /// "Unable to retrieve token for use in IMDSv2." when the service is down), which was reported as an
+    /// unexpected error.
+    /// </remarks>
+    private sealed class LazyCredentials(Func<AWSCredentials> create, string source) : AWSCredentials
     {
         private readonly Lock _lock = new();
         private AWSCredentials? _inner;
 
-        public override ImmutableCredentials GetCredentials() => Inner().GetCredentials();
+        public override ImmutableCredentials GetCredentials()
+        {
+            try
+            {
+                return Inner().GetCredentials();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw Unavailable(e);
+            }
+        }
 
         public override async Task<ImmutableCredentials> GetCredentialsAsync()
         {
-            // Constructors block on I/O: keep them off the caller's thread.
-            var inner = await Task.Run(Inner).ConfigureAwait(false);
-            return await inner.GetCredentialsAsync().ConfigureAwait(false);
+            try
+            {
+                // Constructors block on I/O: keep them off the caller's thread.
+                var inner = await Task.Run(Inner).ConfigureAwait(false);
+                return await inner.GetCredentialsAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw Unavailable(e);
+            }
         }
+
+        private AmazonClientException Unavailable(Exception e) => new($"no credentials could be obtained from {source}: {e.Message}", e);
 
         private AWSCredentials Inner()
         {
