@@ -92,15 +92,14 @@ internal static class S3Credentials
                 return (new LazyCredentials(() => new GenericContainerCredentials(), container), container);
             }
 
-            if (ip.Retries is not null || ip.OpenTimeout is not null || ip.ReadTimeout is not null)
-            {
-                // The SDK's provider cannot take these settings (see ImdsCredentials): Tailship's client honours them.
-                var endpoint = InstanceMetadataEndpoint(ip, env);
-                return (new ImdsCredentials(endpoint, ip, logger, time), $"instance_profile_credentials ({endpoint})");
-            }
-
-            ConfigureInstanceMetadata(ip);
-            return (new LazyCredentials(() => new InstanceProfileAWSCredentials(), "instance_profile_credentials"), "instance_profile_credentials");
+            // Tailship's client of the metadata service, also for the seed's empty section: the SDK's provider (AWSSDK.Core
+            // 4.0) has no IMDSv1 fallback (a refused token request, 403/404/405, failed every upload with "IMDS rejected
+            // request to get API token"), and cannot take retries or timeouts (see ImdsCredentials).
+            var endpoint = InstanceMetadataEndpoint(ip, env);
+            var named = ip.Retries is not null || ip.OpenTimeout is not null || ip.ReadTimeout is not null
+                ? $"instance_profile_credentials ({endpoint})"
+                : "instance_profile_credentials";
+            return (new ImdsCredentials(endpoint, ip, logger, time), named);
         }
 
         if (s.SharedCredentials is { } shared)
@@ -131,28 +130,6 @@ internal static class S3Credentials
         }
 
         return new Uri($"http://{host}:{ip.Port ?? 80}/");
-    }
-
-    /// <summary>
-    /// <c>ip_address</c>/<c>port</c> set the SDK's metadata endpoint through its standard variable
-    /// <c>AWS_EC2_METADATA_SERVICE_ENDPOINT</c> (process-wide, as there is one metadata service per host); when
-    /// neither is given, the SDK's own setting stands.
-    /// </summary>
-    private static void ConfigureInstanceMetadata(S3InstanceProfileSettings ip)
-    {
-        if (ip.IpAddress is not null || ip.Port is not null)
-        {
-            var host = ip.IpAddress ?? "169.254.169.254";
-            if (host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('['))
-            {
-                host = $"[{host}]";
-            }
-
-            Environment.SetEnvironmentVariable("AWS_EC2_METADATA_SERVICE_ENDPOINT", $"http://{host}:{ip.Port ?? 80}");
-
-            // The SDK reads its settings once per process; make it read them again.
-            Amazon.Runtime.Internal.FallbackInternalConfigurationFactory.Reset();
-        }
     }
 
     private static AWSCredentials FromProfile(string profile, string? path)
