@@ -6,7 +6,8 @@ namespace Tailship.Tests.TestSupport;
 /// A stand-in for the EC2 instance metadata service on 127.0.0.1, speaking the documented protocol: IMDSv2
 /// (<c>PUT /latest/api/token</c> with <c>X-aws-ec2-metadata-token-ttl-seconds</c>, then requests carrying
 /// <c>X-aws-ec2-metadata-token</c>) and the role credentials under
-/// <c>/latest/meta-data/iam/security-credentials/</c>. With <c>requireToken</c> false it also answers IMDSv1.
+/// <c>/latest/meta-data/iam/security-credentials/</c>. With <c>requireToken</c> false it also answers IMDSv1; with
+/// <see cref="TokenRefusal"/> set it refuses the token request (an IMDSv1-only service, or v2 blocked by a proxy).
 /// </summary>
 internal sealed class ImdsStandIn : IAsyncDisposable
 {
@@ -49,6 +50,15 @@ internal sealed class ImdsStandIn : IAsyncDisposable
 
     public TimeSpan AnswerDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The status answering <c>PUT /latest/api/token</c> instead of a token (403, 404, 405), or null.</summary>
+    public int? TokenRefusal { get; set; }
+
+    /// <summary>How long the credentials handed out are valid (their <c>Expiration</c>).</summary>
+    public TimeSpan CredentialLifetime { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>When the credentials were handed out, and the <c>Expiration</c> each said.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(DateTime At, DateTime Expiration)> Handouts { get; } = new();
+
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private (int Status, string ContentType, string Body) Answer(LoopbackRequest request)
@@ -66,6 +76,11 @@ internal sealed class ImdsStandIn : IAsyncDisposable
         if (request.Method == "PUT" && request.Path == "/latest/api/token")
         {
             Interlocked.Increment(ref _tokenRequests);
+            if (TokenRefusal is { } refusal)
+            {
+                return (refusal, "text/plain", string.Empty);
+            }
+
             return request.Headers.ContainsKey("X-aws-ec2-metadata-token-ttl-seconds") ? (200, "text/plain", _token) : (400, "text/plain", string.Empty);
         }
 
@@ -84,6 +99,9 @@ internal sealed class ImdsStandIn : IAsyncDisposable
         {
             Interlocked.Increment(ref _credentialRequests);
             var now = DateTime.UtcNow;
+            var expiration = now + CredentialLifetime;
+            expiration = new DateTime(expiration.Ticks - (expiration.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc); // as written below
+            Handouts.Enqueue((now, expiration));
             return (200, "text/plain", $$"""
                 {
                   "Code" : "Success",
@@ -92,7 +110,7 @@ internal sealed class ImdsStandIn : IAsyncDisposable
                   "AccessKeyId" : "{{_accessKey}}",
                   "SecretAccessKey" : "{{_secretKey}}",
                   "Token" : "",
-                  "Expiration" : "{{now.AddHours(6).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}}"
+                  "Expiration" : "{{expiration.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}}"
                 }
                 """);
         }

@@ -129,7 +129,9 @@ internal static class S3ClientFactory
                 handler.Proxy = proxy;
             }
 
-            return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+            // The request timeout (ClientConfig.Timeout), as the SDK's own client applies it. Infinite before: a server
+            // that accepted the connection and never answered held the upload, and its flush thread, for ever.
+            return new HttpClient(handler) { Timeout = clientConfig.Timeout ?? TimeSpan.FromSeconds(100) };
         }
 
         // Cached by the SDK, per S3 client (GetConfigUniqueString null), and disposed with it. Without the cache the

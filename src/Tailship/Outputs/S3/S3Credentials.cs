@@ -70,12 +70,13 @@ internal static class S3Credentials
 
         if (s.Profile is { } profile)
         {
-            return (new LazyCredentials(() => FromProfile(profile, null)), $"aws_profile {profile}");
+            var name = $"aws_profile {profile}";
+            return (new LazyCredentials(() => FromProfile(profile, null), name), name);
         }
 
         if (s.CredentialProcess is { } process)
         {
-            return (new LazyCredentials(() => new ProcessAWSCredentials(process)), "aws_credential_process");
+            return (new LazyCredentials(() => new ProcessAWSCredentials(process), "aws_credential_process"), "aws_credential_process");
         }
 
         if (s.WebIdentity is { } web)
@@ -87,24 +88,25 @@ internal static class S3Credentials
         {
             if (!string.IsNullOrEmpty(env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")) || !string.IsNullOrEmpty(env("AWS_CONTAINER_CREDENTIALS_FULL_URI")))
             {
-                return (new LazyCredentials(() => new GenericContainerCredentials()), "container credentials (ECS / EKS Pod Identity)");
+                const string container = "container credentials (ECS / EKS Pod Identity)";
+                return (new LazyCredentials(() => new GenericContainerCredentials(), container), container);
             }
 
-            if (ip.Retries is not null || ip.OpenTimeout is not null || ip.ReadTimeout is not null)
-            {
-                // The SDK's provider cannot take these settings (see ImdsCredentials): Tailship's client honours them.
-                var endpoint = InstanceMetadataEndpoint(ip, env);
-                return (new ImdsCredentials(endpoint, ip, logger, time), $"instance_profile_credentials ({endpoint})");
-            }
-
-            ConfigureInstanceMetadata(ip);
-            return (new LazyCredentials(() => new InstanceProfileAWSCredentials()), "instance_profile_credentials");
+            // Tailship's client of the metadata service, also for the seed's empty section: the SDK's provider (AWSSDK.Core
+            // 4.0) has no IMDSv1 fallback (a refused token request, 403/404/405, failed every upload with "IMDS rejected
+            // request to get API token"), and cannot take retries or timeouts (see ImdsCredentials).
+            var endpoint = InstanceMetadataEndpoint(ip, env);
+            var named = ip.Retries is not null || ip.OpenTimeout is not null || ip.ReadTimeout is not null
+                ? $"instance_profile_credentials ({endpoint})"
+                : "instance_profile_credentials";
+            return (new ImdsCredentials(endpoint, ip, logger, time), named);
         }
 
         if (s.SharedCredentials is { } shared)
         {
-            var name = shared.ProfileName ?? env("AWS_PROFILE") ?? "default";
-            return (new LazyCredentials(() => FromProfile(name, shared.Path)), $"shared_credentials {name}");
+            var profileName = shared.ProfileName ?? env("AWS_PROFILE") ?? "default";
+            var name = $"shared_credentials {profileName}";
+            return (new LazyCredentials(() => FromProfile(profileName, shared.Path), name), name);
         }
 
         return (new DefaultChainCredentials(), "the SDK's default chain");
@@ -130,28 +132,6 @@ internal static class S3Credentials
         return new Uri($"http://{host}:{ip.Port ?? 80}/");
     }
 
-    /// <summary>
-    /// <c>ip_address</c>/<c>port</c> set the SDK's metadata endpoint through its standard variable
-    /// <c>AWS_EC2_METADATA_SERVICE_ENDPOINT</c> (process-wide, as there is one metadata service per host); when
-    /// neither is given, the SDK's own setting stands.
-    /// </summary>
-    private static void ConfigureInstanceMetadata(S3InstanceProfileSettings ip)
-    {
-        if (ip.IpAddress is not null || ip.Port is not null)
-        {
-            var host = ip.IpAddress ?? "169.254.169.254";
-            if (host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('['))
-            {
-                host = $"[{host}]";
-            }
-
-            Environment.SetEnvironmentVariable("AWS_EC2_METADATA_SERVICE_ENDPOINT", $"http://{host}:{ip.Port ?? 80}");
-
-            // The SDK reads its settings once per process; make it read them again.
-            Amazon.Runtime.Internal.FallbackInternalConfigurationFactory.Reset();
-        }
-    }
-
     private static AWSCredentials FromProfile(string profile, string? path)
     {
         var chain = path is null ? new CredentialProfileStoreChain() : new CredentialProfileStoreChain(path);
@@ -164,19 +144,45 @@ internal static class S3Credentials
     /// A provider made at first use and made again after a failure: several SDK providers contact their source
     /// in their constructor (the instance profile asks IMDS for the role), which must not fail the start.
     /// </summary>
-    private sealed class LazyCredentials(Func<AWSCredentials> create) : AWSCredentials
+    /// <remarks>
+    /// A failure is rethrown as an <see cref="AmazonClientException"/> saying no credentials could be obtained and
+    /// from where, so <see cref="S3Errors.Classify"/> names it <see cref="S3FailureCause.CredentialsUnavailable"/>:
+    /// the SDK's providers throw what they like (the instance profile an <see cref="InvalidOperationException"/>
+    /// "Unable to retrieve token for use in IMDSv2." when the service is down), which was reported as an
+    /// unexpected error.
+    /// </remarks>
+    private sealed class LazyCredentials(Func<AWSCredentials> create, string source) : AWSCredentials
     {
         private readonly Lock _lock = new();
         private AWSCredentials? _inner;
 
-        public override ImmutableCredentials GetCredentials() => Inner().GetCredentials();
+        public override ImmutableCredentials GetCredentials()
+        {
+            try
+            {
+                return Inner().GetCredentials();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw Unavailable(e);
+            }
+        }
 
         public override async Task<ImmutableCredentials> GetCredentialsAsync()
         {
-            // Constructors block on I/O: keep them off the caller's thread.
-            var inner = await Task.Run(Inner).ConfigureAwait(false);
-            return await inner.GetCredentialsAsync().ConfigureAwait(false);
+            try
+            {
+                // Constructors block on I/O: keep them off the caller's thread.
+                var inner = await Task.Run(Inner).ConfigureAwait(false);
+                return await inner.GetCredentialsAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw Unavailable(e);
+            }
         }
+
+        private AmazonClientException Unavailable(Exception e) => new($"no credentials could be obtained from {source}: {e.Message}", e);
 
         private AWSCredentials Inner()
         {

@@ -62,6 +62,7 @@ internal static class S3Errors
             AmazonS3Exception { ErrorCode: "ExpiredToken" or "InvalidToken" or "TokenRefreshRequired" } => (S3FailureCause.BadCredentials, "the session token is expired or invalid (bad credentials)"),
             AmazonS3Exception { ErrorCode: "NoSuchBucket" } => (S3FailureCause.MissingBucket, $"bucket '{bucket}' does not exist"),
             AmazonS3Exception { ErrorCode: "SlowDown" or "Throttling" or "RequestLimitExceeded" } => (S3FailureCause.Throttled, "the server asks to slow down"),
+            AmazonS3Exception { ErrorCode: "RequestTimeout" } => (S3FailureCause.Timeout, "the server timed out waiting for the request body"),
             AmazonS3Exception { StatusCode: HttpStatusCode.Forbidden } => (S3FailureCause.AccessDenied, $"access denied to bucket '{bucket}' (bad credentials or missing permission)"),
             AmazonS3Exception { StatusCode: HttpStatusCode.NotFound } => (S3FailureCause.MissingBucket, $"bucket '{bucket}' was not found"),
             AmazonS3Exception { StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable } => (S3FailureCause.Throttled, "the server is busy (throttled)"),

@@ -68,14 +68,19 @@ public sealed class ImdsCredentialsTests
     }
 
     [Fact]
-    public void NoSettings_KeepsTheSdksProvider()
+    public void NoSettings_TailshipsClientWithRubySdkDefaults()
     {
+        // The seed's empty section: Tailship's client too (the SDK's provider has no IMDSv1 fallback).
         var settings = None with { InstanceProfile = new S3InstanceProfileSettings(null, null, null, null, null) };
 
         var (credentials, source) = S3Credentials.Create(settings, "us-east-1", _ => null);
 
         Assert.Equal("instance_profile_credentials", source);
-        Assert.IsNotType<ImdsCredentials>(credentials);
+        var imds = Assert.IsType<ImdsCredentials>(credentials);
+        Assert.Equal(new Uri("http://169.254.169.254:80/"), imds.Endpoint);
+        Assert.Equal(ImdsCredentials.DefaultRetries, imds.Retries);
+        Assert.Equal(ImdsCredentials.DefaultOpenTimeout, imds.OpenTimeout);
+        Assert.Equal(ImdsCredentials.DefaultReadTimeout, imds.ReadTimeout);
     }
 
     [Fact]
