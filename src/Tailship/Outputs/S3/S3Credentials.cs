@@ -92,6 +92,15 @@ internal static class S3Credentials
                 return (new LazyCredentials(() => new GenericContainerCredentials(), container), container);
             }
 
+            if (string.Equals(env("AWS_EC2_METADATA_DISABLED")?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+            {
+                // The SDK's switch for every use of the metadata service: honoured here too, as a clear error on each
+                // upload (retried, nothing dropped) rather than a request the operator said not to make.
+                const string disabled = "instance_profile_credentials";
+                return (new LazyCredentials(() => throw new InvalidOperationException(
+                    "AWS_EC2_METADATA_DISABLED is true, so the instance metadata service is not asked; unset it or configure another credential source"), disabled), disabled);
+            }
+
             // Tailship's client of the metadata service, also for the seed's empty section: the SDK's provider (AWSSDK.Core
             // 4.0) has no IMDSv1 fallback (a refused token request, 403/404/405, failed every upload with "IMDS rejected
             // request to get API token"), and cannot take retries or timeouts (see ImdsCredentials).

@@ -83,6 +83,39 @@ public sealed class ImdsCredentialsTests
         Assert.Equal(ImdsCredentials.DefaultReadTimeout, imds.ReadTimeout);
     }
 
+    [Theory]
+    [InlineData("true")]
+    [InlineData("TRUE")]
+    public async Task MetadataDisabledBySdkVariable_ClearErrorAndNoRequest(string value)
+    {
+        await using var imds = new ImdsStandIn("AKID", "secret");
+        var settings = None with { InstanceProfile = new S3InstanceProfileSettings(null, null, null, null, null) };
+        string? Env(string name) => name switch
+        {
+            "AWS_EC2_METADATA_DISABLED" => value,
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT" => $"http://127.0.0.1:{imds.Port}",
+            _ => null,
+        };
+
+        var (credentials, source) = S3Credentials.Create(settings, "us-east-1", Env);
+
+        Assert.Equal("instance_profile_credentials", source);
+        var error = await Assert.ThrowsAsync<Amazon.Runtime.AmazonClientException>(credentials.GetCredentialsAsync);
+        Assert.Contains("AWS_EC2_METADATA_DISABLED", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no credentials could be obtained from instance_profile_credentials", error.Message, StringComparison.Ordinal);
+        Assert.Empty(imds.Requests);
+    }
+
+    [Fact]
+    public void MetadataNotDisabled_ByOtherValues()
+    {
+        var settings = None with { InstanceProfile = new S3InstanceProfileSettings(null, null, null, null, null) };
+
+        var (credentials, _) = S3Credentials.Create(settings, "us-east-1", name => name == "AWS_EC2_METADATA_DISABLED" ? "false" : null);
+
+        Assert.IsType<ImdsCredentials>(credentials);
+    }
+
     [Fact]
     public void Endpoint_FromSdkVariableUnlessIpAddressOrPortGiven()
     {
