@@ -56,6 +56,97 @@ public sealed partial class DemoSeedTests(S3ServerFixture s3)
         Assert.Empty(Directory.GetFiles("/var/log", "buffer.*"));
     }
 
+    [Fact]
+    public async Task InterruptedWhileRunning_StopsEverythingItStartedAndCleansVarLog()
+    {
+        Assert.SkipUnless(Environment.UserName == "root", "scripts/demo-seed writes the seed's /var/log paths: root only");
+        Assert.NotNull(s3.Endpoint);
+        var bucket = $"demo-int-{Guid.NewGuid():N}"[..30];
+        var start = new ProcessStartInfo(Path.Combine(RepoPaths.Root, "scripts", "demo-seed"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        foreach (var arg in new[] { "--quick", "--no-build", "--configuration", RepoPaths.Configuration })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["s3_bucket"] = bucket;
+        var output = new System.Text.StringBuilder();
+        var log = new System.Text.StringBuilder();
+        var firstObject = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            if (ObjectHeader(bucket).IsMatch(e.Data))
+            {
+                firstObject.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (log)
+            {
+                log.AppendLine(e.Data);
+            }
+        };
+        Assert.True(process.Start(), "could not start scripts/demo-seed");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            // Running, not finished: the first object is shown, then Ctrl-C (SIGINT) as a user would.
+            await firstObject.Task.WaitAsync(TimeSpan.FromSeconds(ScriptTimeoutSeconds), TestContext.Current.CancellationToken);
+            using (var interrupt = Process.Start("kill", ["-s", "INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await interrupt.WaitForExitAsync(TestContext.Current.CancellationToken);
+            }
+
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        process.WaitForExit(); // the redirected streams are drained
+        var stderr = log.ToString();
+        Assert.True(process.ExitCode == 130, $"demo-seed exited {process.ExitCode}, expected 130 (SIGINT)\nstderr:\n{stderr}");
+        Assert.Contains("stopping tailship", stderr, StringComparison.Ordinal);
+        var started = StartedPid().Matches(stderr).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(3, started.Count); // the counter, the metadata stand-in, tailship
+        foreach (var pid in started)
+        {
+            Assert.False(Directory.Exists($"/proc/{pid}"), $"pid {pid} started by demo-seed still runs after the interrupt\n{stderr}");
+        }
+
+        foreach (var file in new[] { "1.log", "2.log", "1.log.pos", "2.log.pos", "s3_index.json" })
+        {
+            Assert.False(File.Exists(Path.Combine("/var/log", file)), $"/var/log/{file} left behind\n{stderr}");
+        }
+
+        Assert.Empty(Directory.GetFiles("/var/log", "buffer.*"));
+    }
+
+    [GeneratedRegex(@"^demo-seed: (?:counter writing|instance metadata stand-in on|tailship -c) .*\(pid ([0-9]+)", RegexOptions.Multiline)]
+    private static partial Regex StartedPid();
+
     private static Regex ObjectHeader(string bucket) =>
         new($"^s3://{Regex.Escape(bucket)}/logs/[0-9]{{14}}_0\\.txt  \\([0-9]+ lines", RegexOptions.Multiline);
 
