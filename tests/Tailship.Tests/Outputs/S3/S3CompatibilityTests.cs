@@ -126,7 +126,7 @@ public sealed class S3CompatibilityTests(S3ServerFixture server)
         var sent = Watch(output);
 
         await output.StartAsync(Token);
-        await WaitUntilAsync(() => output.IsReady);
+        await Poll.UntilAsync(() => output.IsReady, Token);
         await output.StopAsync(Token);
 
         var requests = sent.ToArray();
@@ -145,7 +145,7 @@ public sealed class S3CompatibilityTests(S3ServerFixture server)
         var sent = Watch(output);
 
         await output.StartAsync(Token);
-        await WaitUntilAsync(() => output.IsReady);
+        await Poll.UntilAsync(() => output.IsReady, Token);
         await output.StopAsync(Token);
 
         var list = Assert.IsType<ListObjectsV2Request>(Assert.Single(sent));
@@ -162,7 +162,7 @@ public sealed class S3CompatibilityTests(S3ServerFixture server)
         var sent = Watch(output);
 
         await output.StartAsync(Token);
-        await WaitUntilAsync(() => output.Metrics.FailuresOf(S3FailureCause.BadCredentials) > 0);
+        await Poll.UntilAsync(() => output.Metrics.FailuresOf(S3FailureCause.BadCredentials) > 0, Token);
         await output.StopAsync(Token);
 
         Assert.False(output.IsReady);
@@ -177,7 +177,7 @@ public sealed class S3CompatibilityTests(S3ServerFixture server)
             S3OutputHarness.Options(Seed(bucket, ("check_bucket", "false"), ("auto_create_bucket", "false"))), null);
 
         await output.StartAsync(Token);
-        await WaitUntilAsync(() => output.IsReady);
+        await Poll.UntilAsync(() => output.IsReady, Token);
         await output.StopAsync(Token);
 
         using var client = server.CreateClient();
@@ -193,7 +193,7 @@ public sealed class S3CompatibilityTests(S3ServerFixture server)
             S3OutputHarness.Options(Seed(bucket, ("auto_create_bucket", "false"), ("check_apikey_on_start", "false"))), null);
 
         await output.StartAsync(Token);
-        await WaitUntilAsync(() => output.Metrics.FailuresOf(S3FailureCause.MissingBucket) > 0);
+        await Poll.UntilAsync(() => output.Metrics.FailuresOf(S3FailureCause.MissingBucket) > 0, Token);
         await output.StopAsync(Token);
 
         Assert.False(output.IsReady);
@@ -282,7 +282,7 @@ public sealed class S3CompatibilityTests(S3ServerFixture server)
 
         var key = Assert.Single(await KeysAsync(bucket));
         Assert.EndsWith(storeAs == "lzo" ? ".lzo" : ".xz", key, StringComparison.Ordinal);
-        Assert.Equal(chunk.Data, await RunAsync(tool, ["-dc"], await DownloadAsync(bucket, key)));
+        Assert.Equal(chunk.Data, await ExternalTool.RunAsync(tool, ["-dc"], await DownloadAsync(bucket, key), Token));
     }
 
     [Fact]
@@ -427,36 +427,5 @@ public sealed class S3CompatibilityTests(S3ServerFixture server)
         using var client = server.CreateClient();
         var head = await client.GetObjectMetadataAsync(bucket, key, Token);
         return head.Metadata.Keys.ToDictionary(k => k["x-amz-meta-".Length..], k => head.Metadata[k], StringComparer.Ordinal);
-    }
-
-    private static async Task<byte[]> RunAsync(string tool, string[] args, byte[] input)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo(tool) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var feed = Task.Run(async () =>
-        {
-            await process.StandardInput.BaseStream.WriteAsync(input);
-            process.StandardInput.Close();
-        });
-        using var memory = new MemoryStream();
-        await process.StandardOutput.BaseStream.CopyToAsync(memory);
-        await feed;
-        await process.WaitForExitAsync();
-        return memory.ToArray();
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
     }
 }

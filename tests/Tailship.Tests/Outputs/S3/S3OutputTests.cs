@@ -133,7 +133,7 @@ public sealed class S3OutputTests(S3ServerFixture server)
         {
             "gzip" => Decode(new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress)),
             "zstd" => Decode(new ZstdSharp.DecompressionStream(new MemoryStream(bytes))),
-            "lzma2" => await RunDecoderAsync("xz", bytes),
+            "lzma2" => await ExternalTool.RunAsync("xz", ["-dc"], bytes, Token),
             _ => bytes,
         };
         Assert.Equal(chunk.Data, plain);
@@ -203,7 +203,7 @@ public sealed class S3OutputTests(S3ServerFixture server)
             S3OutputHarness.Options(S3OutputHarness.Seed(server, bucket, ("aws_sec_key", "wrong-secret-key-0000000000000000000000"))), null, logs);
 
         await output.StartAsync(Token);
-        await WaitUntilAsync(() => logs.Messages().Any(m => m.Contains("not ready (BadCredentials)", StringComparison.Ordinal)));
+        await Poll.UntilAsync(() => logs.Messages().Any(m => m.Contains("not ready (BadCredentials)", StringComparison.Ordinal)), Token);
 
         Assert.False(output.IsReady);
         Assert.Contains("bad credentials", output.NotReadyReason, StringComparison.Ordinal);
@@ -218,7 +218,7 @@ public sealed class S3OutputTests(S3ServerFixture server)
         var bucket = "created-" + Guid.NewGuid().ToString("N")[..20];
         await using var output = S3OutputHarness.Build(S3OutputHarness.Options(S3OutputHarness.Seed(server, bucket)), null);
         await output.StartAsync(Token);
-        await WaitUntilAsync(() => output.IsReady);
+        await Poll.UntilAsync(() => output.IsReady, Token);
 
         await output.WriteAsync(Lines(output, "t", 1), Token);
         Assert.Equal(["logs/202611260120_0.txt"], await KeysAsync(bucket));
@@ -231,7 +231,7 @@ public sealed class S3OutputTests(S3ServerFixture server)
         await using var output = S3OutputHarness.Build(options, null);
 
         await output.StartAsync(Token);
-        await WaitUntilAsync(() => output.Metrics.FailuresOf(S3FailureCause.Network) + output.Metrics.FailuresOf(S3FailureCause.Other) > 0);
+        await Poll.UntilAsync(() => output.Metrics.FailuresOf(S3FailureCause.Network) + output.Metrics.FailuresOf(S3FailureCause.Other) > 0, Token);
 
         Assert.False(output.IsReady);
         Assert.Contains("nowhere", output.NotReadyReason, StringComparison.Ordinal);
@@ -407,33 +407,6 @@ public sealed class S3OutputTests(S3ServerFixture server)
             using var memory = new MemoryStream();
             decoder.CopyTo(memory);
             return memory.ToArray();
-        }
-    }
-
-    private static async Task<byte[]> RunDecoderAsync(string tool, byte[] input)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo(tool) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add("-dc");
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var feed = Task.Run(async () =>
-        {
-            await process.StandardInput.BaseStream.WriteAsync(input);
-            process.StandardInput.Close();
-        });
-        using var memory = new MemoryStream();
-        await process.StandardOutput.BaseStream.CopyToAsync(memory);
-        await feed;
-        await process.WaitForExitAsync();
-        return memory.ToArray();
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
         }
     }
 }
