@@ -62,14 +62,16 @@ public sealed partial class DemoSeedTests(S3ServerFixture s3)
         Assert.SkipUnless(Environment.UserName == "root", "scripts/demo-seed writes the seed's /var/log paths: root only");
         Assert.NotNull(s3.Endpoint);
         var bucket = $"demo-int-{Guid.NewGuid():N}"[..30];
-        var start = new ProcessStartInfo(Path.Combine(RepoPaths.Root, "scripts", "demo-seed"))
+        // Through env --default-signal=INT: a process started in the background by a non-interactive shell (a CI job,
+        // nohup) inherits SIGINT ignored, and a shell script cannot trap a signal ignored on entry.
+        var start = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = RepoPaths.Root,
         };
-        foreach (var arg in new[] { "--quick", "--no-build", "--configuration", RepoPaths.Configuration })
+        foreach (var arg in new[] { "--default-signal=INT", Path.Combine(RepoPaths.Root, "scripts", "demo-seed"), "--quick", "--no-build", "--configuration", RepoPaths.Configuration })
         {
             start.ArgumentList.Add(arg);
         }
@@ -121,7 +123,16 @@ public sealed partial class DemoSeedTests(S3ServerFixture s3)
         {
             if (!process.HasExited)
             {
-                process.Kill(entireProcessTree: true);
+                // Let the script's own cleanup run (SIGTERM), so a failure here leaves /var/log clean for other tests.
+                using (var terminate = Process.Start("kill", ["-s", "TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                {
+                    terminate.WaitForExit();
+                }
+
+                if (!process.WaitForExit(TimeSpan.FromSeconds(45)))
+                {
+                    process.Kill(entireProcessTree: true);
+                }
             }
         }
 

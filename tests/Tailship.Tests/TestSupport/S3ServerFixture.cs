@@ -105,6 +105,24 @@ public sealed class S3ServerFixture : IAsyncLifetime
         return new AmazonS3Client(new BasicAWSCredentials(AccessKey, secretKey ?? SecretKey), config);
     }
 
+    /// <summary>The bucket's object keys, sorted ordinally.</summary>
+    public async Task<List<string>> KeysAsync(string bucket, CancellationToken cancellationToken)
+    {
+        using var client = CreateClient();
+        var list = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket }, cancellationToken);
+        return [.. (list.S3Objects ?? []).Select(o => o.Key).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>An object's bytes as stored.</summary>
+    public async Task<byte[]> DownloadAsync(string bucket, string key, CancellationToken cancellationToken)
+    {
+        using var client = CreateClient();
+        using var response = await client.GetObjectAsync(bucket, key, cancellationToken);
+        using var memory = new MemoryStream();
+        await response.ResponseStream.CopyToAsync(memory, cancellationToken);
+        return memory.ToArray();
+    }
+
     /// <summary>Creates a bucket with a unique name, deleted with its objects when the collection ends.</summary>
     public async Task<string> CreateBucketAsync(string prefix, CancellationToken cancellationToken)
     {

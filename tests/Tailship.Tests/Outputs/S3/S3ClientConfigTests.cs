@@ -1,7 +1,6 @@
 using System.Net;
 using Amazon.Runtime;
 using Amazon.S3;
-using Amazon.S3.Model;
 using Tailship.Buffers;
 using Tailship.Events;
 using Tailship.Outputs.S3;
@@ -99,7 +98,7 @@ public sealed class S3ClientConfigTests(S3ServerFixture server)
         await output.WriteAsync(Chunk(output), Token);
 
         Assert.True(proxy.Accepted > 0, "no connection went through the proxy");
-        Assert.Equal(["logs/202611260120_0.txt"], await KeysAsync(bucket));
+        Assert.Equal(["logs/202611260120_0.txt"], await server.KeysAsync(bucket, Token));
     }
 
     [Fact]
@@ -112,22 +111,15 @@ public sealed class S3ClientConfigTests(S3ServerFixture server)
 
         // The certificate is self-signed and no ssl_ca_bundle is given: refused while verifying...
         var refused = await Assert.ThrowsAsync<S3OutputException>(() => verifying.WriteAsync(Chunk(verifying), Token));
-        Assert.Empty(await KeysAsync(bucket));
+        Assert.Empty(await server.KeysAsync(bucket, Token));
 
         // ...accepted with ssl_verify_peer false.
         await trusting.WriteAsync(Chunk(trusting), Token);
 
         Assert.Equal(S3FailureCause.Network, refused.Cause);
-        Assert.Equal(["logs/202611260120_0.txt"], await KeysAsync(bucket));
+        Assert.Equal(["logs/202611260120_0.txt"], await server.KeysAsync(bucket, Token));
     }
 
     private static TestChunk Chunk(IBufferedOutput output) =>
         TestChunk.Of(output, SliceMetadata, "t", EventTime.FromSeconds(S3OutputHarness.Slice), ["line 0", "line 1"]);
-
-    private async Task<List<string>> KeysAsync(string bucket)
-    {
-        using var client = server.CreateClient();
-        var list = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket }, Token);
-        return [.. (list.S3Objects ?? []).Select(o => o.Key).Order(StringComparer.Ordinal)];
-    }
 }

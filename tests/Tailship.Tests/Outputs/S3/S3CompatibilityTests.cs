@@ -58,9 +58,9 @@ public sealed class S3CompatibilityTests(S3ServerFixture server)
         time.Advance(TimeSpan.FromMinutes(5));
         await output.WriteAsync(first.Reloaded(), Token);
 
-        Assert.Equal(["logs/202611260120_131415.txt", "logs/202611260120_131417.txt"], await KeysAsync(bucket));
-        Assert.Equal(first.Data, await DownloadAsync(bucket, "logs/202611260120_131415.txt"));
-        Assert.Equal(second.Data, await DownloadAsync(bucket, "logs/202611260120_131417.txt"));
+        Assert.Equal(["logs/202611260120_131415.txt", "logs/202611260120_131417.txt"], await server.KeysAsync(bucket, Token));
+        Assert.Equal(first.Data, await server.DownloadAsync(bucket, "logs/202611260120_131415.txt", Token));
+        Assert.Equal(second.Data, await server.DownloadAsync(bucket, "logs/202611260120_131417.txt", Token));
     }
 
     [Fact]
@@ -83,8 +83,8 @@ public sealed class S3CompatibilityTests(S3ServerFixture server)
 
         await output.WriteAsync(chunk, Token);
 
-        Assert.Equal(["logs/202611260120.txt"], await KeysAsync(bucket));
-        Assert.Equal(chunk.Data, await DownloadAsync(bucket, "logs/202611260120.txt"));
+        Assert.Equal(["logs/202611260120.txt"], await server.KeysAsync(bucket, Token));
+        Assert.Equal(chunk.Data, await server.DownloadAsync(bucket, "logs/202611260120.txt", Token));
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class S3CompatibilityTests(S3ServerFixture server)
         var error = await Assert.ThrowsAsync<S3OutputException>(() => output.WriteAsync(Lines(output, 2), Token));
 
         Assert.Contains("already exists", error.Message, StringComparison.Ordinal);
-        Assert.Equal("old"u8.ToArray(), await DownloadAsync(bucket, "logs/202611260120.txt"));
+        Assert.Equal("old"u8.ToArray(), await server.DownloadAsync(bucket, "logs/202611260120.txt", Token));
     }
 
     [Fact]
@@ -113,9 +113,9 @@ public sealed class S3CompatibilityTests(S3ServerFixture server)
 
         await output.WriteAsync(chunk, Token);
 
-        Assert.Equal(["logs/202611260120_0.txt", "logs/202611260120_1.txt"], await KeysAsync(bucket));
-        Assert.Equal("old"u8.ToArray(), await DownloadAsync(bucket, "logs/202611260120_0.txt"));
-        Assert.Equal(chunk.Data, await DownloadAsync(bucket, "logs/202611260120_1.txt"));
+        Assert.Equal(["logs/202611260120_0.txt", "logs/202611260120_1.txt"], await server.KeysAsync(bucket, Token));
+        Assert.Equal("old"u8.ToArray(), await server.DownloadAsync(bucket, "logs/202611260120_0.txt", Token));
+        Assert.Equal(chunk.Data, await server.DownloadAsync(bucket, "logs/202611260120_1.txt", Token));
     }
 
     [Fact]
@@ -214,7 +214,7 @@ public sealed class S3CompatibilityTests(S3ServerFixture server)
         var chunk = Lines(output, 1);
 
         await output.WriteAsync(chunk, Token);
-        var key = Assert.Single(await KeysAsync(bucket));
+        var key = Assert.Single(await server.KeysAsync(bucket, Token));
         var meta = await MetadataAsync(bucket, key);
 
         var uuid = key["logs/202611260120_0_".Length..^".txt".Length];
@@ -231,7 +231,7 @@ public sealed class S3CompatibilityTests(S3ServerFixture server)
             await restarted.WriteAsync(chunk.Reloaded(), Token);
         }
 
-        Assert.Equal([key], await KeysAsync(bucket));
+        Assert.Equal([key], await server.KeysAsync(bucket, Token));
         Assert.Equal(meta, await MetadataAsync(bucket, key));
     }
 
@@ -280,9 +280,9 @@ public sealed class S3CompatibilityTests(S3ServerFixture server)
 
         await output.WriteAsync(chunk, Token);
 
-        var key = Assert.Single(await KeysAsync(bucket));
+        var key = Assert.Single(await server.KeysAsync(bucket, Token));
         Assert.EndsWith(storeAs == "lzo" ? ".lzo" : ".xz", key, StringComparison.Ordinal);
-        Assert.Equal(chunk.Data, await ExternalTool.RunAsync(tool, ["-dc"], await DownloadAsync(bucket, key), Token));
+        Assert.Equal(chunk.Data, await ExternalTool.RunAsync(tool, ["-dc"], await server.DownloadAsync(bucket, key, Token), Token));
     }
 
     [Fact]
@@ -308,7 +308,7 @@ public sealed class S3CompatibilityTests(S3ServerFixture server)
 
         Assert.Contains("exited with code 3", error.Message, StringComparison.Ordinal);
         Assert.Contains("out of cheese", error.Message, StringComparison.Ordinal);
-        Assert.Empty(await KeysAsync(bucket));
+        Assert.Empty(await server.KeysAsync(bucket, Token));
         Assert.Equal("logs/202611260120_0.xz", chunk.GetAnnotation(S3Output.KeyAnnotation)); // kept for the retry
     }
 
@@ -338,10 +338,10 @@ public sealed class S3CompatibilityTests(S3ServerFixture server)
 
         await output.WriteAsync(chunk, Token);
 
-        Assert.Equal(["logs/202611260120_0.gz"], await KeysAsync(bucket));
+        Assert.Equal(["logs/202611260120_0.gz"], await server.KeysAsync(bucket, Token));
         using var head = server.CreateClient();
         Assert.Equal("application/x-gzip", (await head.GetObjectMetadataAsync(bucket, "logs/202611260120_0.gz", Token)).Headers.ContentType);
-        using var gzip = new GZipStream(new MemoryStream(await DownloadAsync(bucket, "logs/202611260120_0.gz")), CompressionMode.Decompress);
+        using var gzip = new GZipStream(new MemoryStream(await server.DownloadAsync(bucket, "logs/202611260120_0.gz", Token)), CompressionMode.Decompress);
         using var plain = new MemoryStream();
         await gzip.CopyToAsync(plain, Token);
         Assert.Equal(chunk.Data, plain.ToArray());
@@ -403,22 +403,6 @@ public sealed class S3CompatibilityTests(S3ServerFixture server)
     {
         using var client = server.CreateClient();
         await client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = body }, Token);
-    }
-
-    private async Task<List<string>> KeysAsync(string bucket)
-    {
-        using var client = server.CreateClient();
-        var list = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket }, Token);
-        return [.. (list.S3Objects ?? []).Select(o => o.Key).Order(StringComparer.Ordinal)];
-    }
-
-    private async Task<byte[]> DownloadAsync(string bucket, string key)
-    {
-        using var client = server.CreateClient();
-        using var response = await client.GetObjectAsync(bucket, key, Token);
-        using var memory = new MemoryStream();
-        await response.ResponseStream.CopyToAsync(memory, Token);
-        return memory.ToArray();
     }
 
     /// <summary>The object's x-amz-meta-* values, by name without the prefix.</summary>

@@ -238,7 +238,7 @@ public sealed class S3CredentialSourcesTests(S3ServerFixture server) : IDisposab
         var handouts = imds.Handouts.ToArray();
         Assert.True(handouts.Length >= 2, "not fetched again");
         Assert.True(handouts[^1].At < firstExpiration, $"fetched again at {handouts[^1].At:O}, after they expired at {firstExpiration:O}");
-        Assert.Equal(2, (await KeysAsync(bucket)).Count);
+        Assert.Equal(2, (await server.KeysAsync(bucket, Token)).Count);
     }
 
     [Fact]
@@ -267,7 +267,7 @@ public sealed class S3CredentialSourcesTests(S3ServerFixture server) : IDisposab
 
         await output.WriteAsync(Lines(output), Token);
 
-        Assert.Equal(["logs/202611260120_0.txt"], await KeysAsync(bucket));
+        Assert.Equal(["logs/202611260120_0.txt"], await server.KeysAsync(bucket, Token));
         Assert.DoesNotContain(logs.Messages(), m => m.Contains(server.SecretKey, StringComparison.Ordinal));
     }
 
@@ -284,13 +284,6 @@ public sealed class S3CredentialSourcesTests(S3ServerFixture server) : IDisposab
 
     private static TestChunk Lines(IBufferedOutput output) =>
         TestChunk.Of(output, SliceMetadata, "t", EventTime.FromSeconds(S3OutputHarness.Slice), ["line 0"]);
-
-    private async Task<List<string>> KeysAsync(string bucket)
-    {
-        using var client = server.CreateClient();
-        var list = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket }, Token);
-        return [.. (list.S3Objects ?? []).Select(o => o.Key).Order(StringComparer.Ordinal)];
-    }
 
     private static string Port(ImdsStandIn imds) => imds.Port.ToString(CultureInfo.InvariantCulture);
 

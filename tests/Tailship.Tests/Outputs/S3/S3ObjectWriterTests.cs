@@ -45,7 +45,7 @@ public sealed class S3ObjectWriterTests(S3ServerFixture server)
         var put = Assert.Single(sent, IsUpload);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(chunk.Data)), put["x-amz-content-sha256"]);
         Assert.False(put.ContainsKey("x-amz-checksum-crc32"));
-        Assert.Equal(chunk.Data, await DownloadAsync(bucket, Key));
+        Assert.Equal(chunk.Data, await server.DownloadAsync(bucket, Key, Token));
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class S3ObjectWriterTests(S3ServerFixture server)
         var put = Assert.Single(sent, IsUpload);
         Assert.Equal("UNSIGNED-PAYLOAD", put["x-amz-content-sha256"]);
         Assert.Equal(Crc32(chunk.Data), put["x-amz-checksum-crc32"]);
-        Assert.Equal(chunk.Data, await DownloadAsync(bucket, Key));
+        Assert.Equal(chunk.Data, await server.DownloadAsync(bucket, Key, Token));
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class S3ObjectWriterTests(S3ServerFixture server)
         Assert.All(parts, h => Assert.Equal("UNSIGNED-PAYLOAD", h["x-amz-content-sha256"]));
         string[] expected = [Crc32(data.AsSpan(0, 5 << 20)), Crc32(data.AsSpan(5 << 20, 5 << 20)), Crc32(data.AsSpan(10 << 20))];
         Assert.Equal(expected.Order(StringComparer.Ordinal), parts.Select(h => h["x-amz-checksum-crc32"]).Order(StringComparer.Ordinal));
-        Assert.Equal(data, await DownloadAsync(bucket, Key));
+        Assert.Equal(data, await server.DownloadAsync(bucket, Key, Token));
         using var client = server.CreateClient();
         var uploads = await client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = bucket }, Token);
         Assert.Empty(uploads.MultipartUploads ?? []);
@@ -107,7 +107,7 @@ public sealed class S3ObjectWriterTests(S3ServerFixture server)
         Assert.Equal(https ? "UNSIGNED-PAYLOAD" : Convert.ToHexStringLower(SHA256.HashData(chunk.Data)), put["x-amz-content-sha256"]);
         Assert.Equal(Convert.ToBase64String(SHA256.HashData(chunk.Data)), put["x-amz-checksum-sha256"]);
         Assert.False(put.ContainsKey("x-amz-checksum-crc32"));
-        Assert.Equal(chunk.Data, await DownloadAsync(bucket, Key));
+        Assert.Equal(chunk.Data, await server.DownloadAsync(bucket, Key, Token));
     }
 
     /// <summary>
@@ -158,7 +158,7 @@ public sealed class S3ObjectWriterTests(S3ServerFixture server)
                 break;
         }
 
-        Assert.Equal(data, await DownloadAsync(bucket, Key));
+        Assert.Equal(data, await server.DownloadAsync(bucket, Key, Token));
     }
 
     [Fact]
@@ -215,13 +215,4 @@ public sealed class S3ObjectWriterTests(S3ServerFixture server)
 
     private static TestChunk Lines(IBufferedOutput output, int count) =>
         TestChunk.Of(output, SliceMetadata, "t", EventTime.FromSeconds(S3OutputHarness.Slice), Enumerable.Range(0, count).Select(i => $"line {i} {new string('x', i % 50)}"));
-
-    private async Task<byte[]> DownloadAsync(string bucket, string key)
-    {
-        using var client = server.CreateClient();
-        using var response = await client.GetObjectAsync(bucket, key, Token);
-        using var memory = new MemoryStream();
-        await response.ResponseStream.CopyToAsync(memory, Token);
-        return memory.ToArray();
-    }
 }

@@ -26,7 +26,7 @@ public sealed class S3OutputTests(S3ServerFixture server)
         await output.WriteAsync(first, Token);
         await output.WriteAsync(second, Token);
 
-        Assert.Equal(["logs/202611260120_0.txt", "logs/202611260120_1.txt"], await KeysAsync(bucket));
+        Assert.Equal(["logs/202611260120_0.txt", "logs/202611260120_1.txt"], await server.KeysAsync(bucket, Token));
         var text = await DownloadTextAsync(bucket, "logs/202611260120_0.txt");
         Assert.Equal(Encoding.UTF8.GetString(first.Data), text);
         Assert.Matches(@"^2026-11-26T01:20:00(Z|[+-]\d\d:\d\d)\tcount.format1\t\{""message"":""line 0""\}\n", text);
@@ -51,7 +51,7 @@ public sealed class S3OutputTests(S3ServerFixture server)
             await restarted.WriteAsync(Lines(restarted, "t", 1), Token);
         }
 
-        Assert.Equal(["logs/202611260120_0.txt", "logs/202611260120_1.txt"], await KeysAsync(bucket));
+        Assert.Equal(["logs/202611260120_0.txt", "logs/202611260120_1.txt"], await server.KeysAsync(bucket, Token));
         Assert.Equal("logs/202611260120_0.txt", chunk.GetAnnotation(S3Output.KeyAnnotation));
     }
 
@@ -64,7 +64,7 @@ public sealed class S3OutputTests(S3ServerFixture server)
 
         await Task.WhenAll(chunks.Select(c => Task.Run(() => output.WriteAsync(c, Token), Token)));
 
-        Assert.Equal(Enumerable.Range(0, 8).Select(i => $"logs/202611260120_{i}.txt").Order(StringComparer.Ordinal), await KeysAsync(bucket));
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => $"logs/202611260120_{i}.txt").Order(StringComparer.Ordinal), await server.KeysAsync(bucket, Token));
         Assert.Equal(8, chunks.Select(c => c.GetAnnotation(S3Output.KeyAnnotation)).Distinct().Count());
     }
 
@@ -86,7 +86,7 @@ public sealed class S3OutputTests(S3ServerFixture server)
             await output.WriteAsync(Lines(output, "t", 1), Token);
         }
 
-        Assert.Equal(["logs/202611260120_0.txt", "logs/202611260120_1.txt", "logs/202611260120_2.txt"], await KeysAsync(bucket));
+        Assert.Equal(["logs/202611260120_0.txt", "logs/202611260120_1.txt", "logs/202611260120_2.txt"], await server.KeysAsync(bucket, Token));
         Assert.Contains("\"next\":3", await System.IO.File.ReadAllTextAsync(Path.Combine(fresh, S3IndexStore.FileName), Token), StringComparison.Ordinal);
     }
 
@@ -104,7 +104,7 @@ public sealed class S3OutputTests(S3ServerFixture server)
             await output.WriteAsync(Lines(output, "t", 1), Token);
         }
 
-        Assert.Equal(["logs/202611260120_0.txt", "logs/202611260120_0.txt.old"], await KeysAsync(bucket));
+        Assert.Equal(["logs/202611260120_0.txt", "logs/202611260120_0.txt.old"], await server.KeysAsync(bucket, Token));
     }
 
     [Theory]
@@ -127,8 +127,8 @@ public sealed class S3OutputTests(S3ServerFixture server)
         await output.WriteAsync(chunk, Token);
 
         var key = $"logs/202611260120_0.{extension}";
-        Assert.Equal([key], await KeysAsync(bucket));
-        var bytes = await DownloadAsync(bucket, key);
+        Assert.Equal([key], await server.KeysAsync(bucket, Token));
+        var bytes = await server.DownloadAsync(bucket, key, Token);
         var plain = storeAs switch
         {
             "gzip" => Decode(new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress)),
@@ -156,7 +156,7 @@ public sealed class S3OutputTests(S3ServerFixture server)
         using var client = server.CreateClient();
         var head = await client.GetObjectMetadataAsync(bucket, "logs/202611260120_0.txt", Token);
         Assert.EndsWith("-3\"", head.ETag, StringComparison.Ordinal);
-        Assert.Equal(data, await DownloadAsync(bucket, "logs/202611260120_0.txt"));
+        Assert.Equal(data, await server.DownloadAsync(bucket, "logs/202611260120_0.txt", Token));
         var uploads = await client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = bucket }, Token);
         Assert.Empty(uploads.MultipartUploads ?? []);
     }
@@ -174,7 +174,7 @@ public sealed class S3OutputTests(S3ServerFixture server)
         using var client = server.CreateClient();
         var uploads = await client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = bucket }, Token);
         Assert.Empty(uploads.MultipartUploads ?? []);
-        Assert.Empty(await KeysAsync(bucket));
+        Assert.Empty(await server.KeysAsync(bucket, Token));
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public sealed class S3OutputTests(S3ServerFixture server)
         Assert.Contains("wrong secret key", error.Message, StringComparison.Ordinal);
         Assert.Contains(bucket, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(logs.Messages(), m => m.Contains("wrong-secret-key", StringComparison.Ordinal) || m.Contains(server.SecretKey, StringComparison.Ordinal));
-        Assert.Empty(await KeysAsync(bucket));
+        Assert.Empty(await server.KeysAsync(bucket, Token));
     }
 
     [Fact]
@@ -221,7 +221,7 @@ public sealed class S3OutputTests(S3ServerFixture server)
         await Poll.UntilAsync(() => output.IsReady, Token);
 
         await output.WriteAsync(Lines(output, "t", 1), Token);
-        Assert.Equal(["logs/202611260120_0.txt"], await KeysAsync(bucket));
+        Assert.Equal(["logs/202611260120_0.txt"], await server.KeysAsync(bucket, Token));
     }
 
     [Fact]
@@ -253,7 +253,7 @@ public sealed class S3OutputTests(S3ServerFixture server)
             options with { Credentials = options.Credentials with { AccessKeyId = server.AccessKey, SecretKey = server.SecretKey } }, null, env: env);
 
         await output.WriteAsync(Lines(output, "t", 1), Token);
-        Assert.Equal(["logs/202611260120_0.txt"], await KeysAsync(bucket));
+        Assert.Equal(["logs/202611260120_0.txt"], await server.KeysAsync(bucket, Token));
     }
 
     [Fact]
@@ -280,7 +280,7 @@ public sealed class S3OutputTests(S3ServerFixture server)
             Assert.Fail(e.Message + "\nIMDS saw: " + string.Join("\n", imds.Requests));
         }
 
-        Assert.Equal(["logs/202611260120_0.txt"], await KeysAsync(bucket));
+        Assert.Equal(["logs/202611260120_0.txt"], await server.KeysAsync(bucket, Token));
         Assert.Equal("instance_profile_credentials", output.CredentialsSource);
         Assert.True(imds.TokenRequests > 0, "IMDSv2 token was not requested");
         Assert.True(imds.CredentialRequests > 0);
@@ -346,7 +346,7 @@ public sealed class S3OutputTests(S3ServerFixture server)
 
         await output.WriteAsync(Lines(output, "t", 1), Token);
 
-        Assert.Equal(["logs/202611260120_0.txt"], await KeysAsync(bucket));
+        Assert.Equal(["logs/202611260120_0.txt"], await server.KeysAsync(bucket, Token));
         Assert.Contains(sts.Bodies, b => b.Contains("Action=AssumeRoleWithWebIdentity", StringComparison.Ordinal) && b.Contains("WebIdentityToken=eyJ.test-web-identity-token.sig", StringComparison.Ordinal) && !b.Contains("%0A", StringComparison.Ordinal));
     }
 
@@ -374,7 +374,7 @@ public sealed class S3OutputTests(S3ServerFixture server)
 
         await output.WriteAsync(Lines(output, "t", 1), Token);
 
-        Assert.Equal(["logs/202611260120_0.txt"], await KeysAsync(bucket));
+        Assert.Equal(["logs/202611260120_0.txt"], await server.KeysAsync(bucket, Token));
         Assert.Equal("assume_role_credentials arn:aws:iam::123456789012:role/test via aws_key_id", output.CredentialsSource);
         Assert.Contains(sts.Bodies, b => b.Contains("Action=AssumeRole&", StringComparison.Ordinal));
     }
@@ -382,23 +382,7 @@ public sealed class S3OutputTests(S3ServerFixture server)
     private static TestChunk Lines(IBufferedOutput output, string tag, int count) =>
         TestChunk.Of(output, SliceMetadata, tag, EventTime.FromSeconds(S3OutputHarness.Slice), Enumerable.Range(0, count).Select(i => $"line {i}"));
 
-    private async Task<List<string>> KeysAsync(string bucket)
-    {
-        using var client = server.CreateClient();
-        var list = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket }, Token);
-        return [.. (list.S3Objects ?? []).Select(o => o.Key).Order(StringComparer.Ordinal)];
-    }
-
-    private async Task<byte[]> DownloadAsync(string bucket, string key)
-    {
-        using var client = server.CreateClient();
-        using var response = await client.GetObjectAsync(bucket, key, Token);
-        using var memory = new MemoryStream();
-        await response.ResponseStream.CopyToAsync(memory, Token);
-        return memory.ToArray();
-    }
-
-    private async Task<string> DownloadTextAsync(string bucket, string key) => Encoding.UTF8.GetString(await DownloadAsync(bucket, key));
+    private async Task<string> DownloadTextAsync(string bucket, string key) => Encoding.UTF8.GetString(await server.DownloadAsync(bucket, key, Token));
 
     private static byte[] Decode(Stream decoder)
     {
