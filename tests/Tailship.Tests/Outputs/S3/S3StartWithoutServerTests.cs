@@ -51,15 +51,15 @@ public sealed partial class S3StartWithoutServerTests(S3ServerFixture server) : 
     }
 
     [Theory]
-    [InlineData(false)] // the seed's empty section: the SDK's own provider
-    [InlineData(true)] // retries given: Tailship's client of the metadata service
-    public async Task MetadataServiceDownAtStart_LinesBufferedThenDeliveredOnce(bool tailshipClient)
+    [InlineData(false)] // the Ruby SDK's default of 1 retry
+    [InlineData(true)] // retries 0: the first refused connection fails the fetch
+    public async Task MetadataServiceDownAtStart_LinesBufferedThenDeliveredOnce(bool noRetries)
     {
         var bucket = await server.CreateBucketAsync("noimds", Token);
         await using var imds = new ImdsStandIn(server.AccessKey, server.SecretKey);
         await using var relay = new TcpRelay(new Uri($"http://127.0.0.1:{imds.Port}/"));
         await relay.StopAsync();
-        var retries = tailshipClient ? "\n    retries 0" : string.Empty;
+        var retries = noRetries ? "\n    retries 0" : string.Empty;
         var credentials = $"""
             <instance_profile_credentials>
                 ip_address 127.0.0.1
